@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The capabilities corral-helper keeps after start-up, each with the reason
+ * it is needed.  The helper drops every other capability from all of its
+ * sets (bounding included); corral-policy explain prints this table.
+ */
+#ifndef CORRAL_HELPER_CAPS_H
+#define CORRAL_HELPER_CAPS_H
+
+#include <linux/capability.h>
+
+struct crl_cap_reason {
+	int cap;
+	const char *name;
+	const char *why;
+};
+
+static const struct crl_cap_reason crl_helper_caps[] = {
+	{ CAP_CHOWN, "cap_chown",
+	  "give the socket its group and a new home its project uid" },
+	{ CAP_DAC_OVERRIDE, "cap_dac_override",
+	  "reach the root-only home_root and cgroup files" },
+	{ CAP_FOWNER, "cap_fowner",
+	  "set the mode of a new home owned by its project uid" },
+	{ CAP_KILL, "cap_kill",
+	  "signal the processes of a project it stops" },
+	{ CAP_SETGID, "cap_setgid",
+	  "switch to a project gid (filesystem and process)" },
+	{ CAP_SETUID, "cap_setuid",
+	  "switch to a project uid (filesystem and process)" },
+	{ CAP_SETPCAP, "cap_setpcap",
+	  "empty the bounding set of project processes" },
+	{ CAP_NET_ADMIN, "cap_net_admin",
+	  "bring up loopback and veth links in a project's network namespace" },
+	{ CAP_SYS_CHROOT, "cap_sys_chroot",
+	  "enter a project's root when joining it" },
+	{ CAP_SYS_PTRACE, "cap_sys_ptrace",
+	  "open the namespaces of a running project (exec, stop)" },
+	{ CAP_SYS_ADMIN, "cap_sys_admin",
+	  "create namespaces, mount the sandbox, set the hostname" },
+	{ CAP_SYS_RESOURCE, "cap_sys_resource",
+	  "set the rlimits of project processes" },
+};
+
+#define CRL_HELPER_NCAPS (sizeof(crl_helper_caps) / sizeof(crl_helper_caps[0]))
+
+#endif

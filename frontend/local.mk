@@ -1,0 +1,8 @@
+# The unprivileged side: corralctl now, corrald later.
+noinst_LIBRARIES += frontend/libcorralclient.a
+frontend_libcorralclient_a_SOURCES = frontend/client.h frontend/client.c
+
+bin_PROGRAMS += frontend/corralctl
+frontend_corralctl_SOURCES = frontend/corralctl.c
+frontend_corralctl_LDADD = frontend/libcorralclient.a policy/libcorralpolicy.a \
+	common/libcorralcommon.a

@@ -1,0 +1,3 @@
+# Man pages of the helper and the client; the policy and protocol pages are
+# listed by policy/local.mk and common/local.mk.
+dist_man_MANS += man/corral-helper.8 man/corralctl.1

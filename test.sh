@@ -1,0 +1,124 @@
+#!/bin/bash
+# The whole test suite, from a fresh clone, on Debian 12, as root:
+#   ./test.sh
+# Installs what it needs (apt-get), builds with warnings as errors, runs the
+# unit and integration tests, again under AddressSanitizer+UBSan, the fuzz
+# targets for a bounded time, the man page lint, and make distcheck.  The
+# last line is "N passed, N failed, N skipped".
+#
+# Environment: CORRAL_FUZZ_SECONDS (default 60 per target),
+# CORRAL_SKIP_DISTCHECK=1 to leave out the slowest stage while iterating.
+set -u
+cd "$(dirname "$0")"
+top=$(pwd)
+fuzz_seconds=${CORRAL_FUZZ_SECONDS:-60}
+jobs=$(nproc 2>/dev/null || echo 2)
+
+packages="build-essential autoconf automake autoconf-archive pkg-config
+  libcap-dev libseccomp-dev libnl-3-dev libnl-route-3-dev check libsubunit-dev
+  clang libclang-rt-14-dev mandoc util-linux systemd xz-utils"
+
+install_deps() {
+	local missing=""
+	for p in $packages; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+			missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "test.sh: missing packages:$missing (run as root to install them)" >&2
+		return 1
+	fi
+	echo "test.sh: installing$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing
+}
+
+passed=0 failed=0 skipped=0
+failures=""
+logs="$top/_build-logs"
+
+# stage NAME COMMAND...: one counted step, its output in _build-logs/NAME.log
+stage() {
+	local name="$1"; shift
+	echo "== $name"
+	"$@" > "$logs/$name.log" 2>&1
+	local rc=$?
+	case $rc in
+	0) passed=$((passed + 1)); echo "   ok" ;;
+	77) skipped=$((skipped + 1)); echo "   skipped: $(grep -m1 SKIP "$logs/$name.log")" ;;
+	*) failed=$((failed + 1)); failures="$failures $name"
+	   echo "   FAILED (exit $rc), last lines of $logs/$name.log:"
+	   tail -n 40 "$logs/$name.log" | sed 's/^/   | /' ;;
+	esac
+	return $rc
+}
+
+# Tests counted case by case from automake's .trs files.
+count_trs() {
+	local dir="$1" line
+	while read -r line; do
+		case "$line" in
+		*" passed, "*) set -- $line
+		   passed=$((passed + $1)); failed=$((failed + $3)); skipped=$((skipped + $5)) ;;
+		FAILED:*) echo "   $line"; failures="$failures $(basename "${line#FAILED: }")" ;;
+		esac
+	done < <(sh "$top/tests/summary.sh" "$dir")
+}
+
+build() { # build DIR CONFIGURE-ARGS...
+	local dir="$1"; shift
+	rm -rf "$dir" && mkdir -p "$dir" && cd "$dir" &&
+		"$top/configure" --enable-werror "$@" && make -j"$jobs"
+}
+
+# run_checks NAME DIR: make check there, then count every case from the
+# .trs files; a make failure that left no failed case behind (a test
+# program that did not build) counts as one failure of its own.
+run_checks() {
+	local name="$1" dir="$2" before=$failed rc
+	echo "== $name"
+	(cd "$dir" && make -j"$jobs" check) > "$logs/$name.log" 2>&1
+	rc=$?
+	count_trs "$dir/tests"
+	if [ $rc != 0 ] && [ "$failed" = "$before" ]; then
+		failed=$((failed + 1)); failures="$failures $name"
+		echo "   FAILED: make check exited $rc; last lines of $logs/$name.log:"
+		tail -n 40 "$logs/$name.log" | sed 's/^/   | /'
+	fi
+}
+
+lint_man() {
+	local rc=0
+	for m in "$top"/man/*.[1-8]; do
+		out=$(mandoc -Tlint -Wwarning "$m" 2>&1) || rc=1
+		[ -n "$out" ] && { echo "$out"; rc=1; }
+	done
+	return $rc
+}
+
+fuzz() { sh "$top/tests/fuzz/run-fuzz.sh" "$1" "$fuzz_seconds" "$top" "$top/_build"; }
+
+distcheck() { cd "$top/_build" && make -j"$jobs" distcheck; }
+
+install_deps || exit 1
+mkdir -p "$logs"
+stage bootstrap autoreconf -fi || { echo "0 passed, 1 failed"; exit 1; }
+if stage build build "$top/_build"; then
+	run_checks tests "$top/_build"
+	stage fuzz-frame fuzz frame
+	stage fuzz-policy fuzz policy
+	if [ "${CORRAL_SKIP_DISTCHECK:-0}" = 1 ]; then
+		echo "== distcheck: left out (CORRAL_SKIP_DISTCHECK=1)"
+	else
+		stage distcheck distcheck
+	fi
+fi
+if stage build-sanitizers build "$top/_build-asan" --enable-sanitizers CFLAGS="-O1 -g"; then
+	run_checks tests-sanitizers "$top/_build-asan"
+fi
+stage man-lint lint_man
+
+[ -n "$failures" ] && echo "failed:$failures"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]
