@@ -5,12 +5,20 @@
 
 #include "common/escape.h"
 
-static int needs_escape(unsigned char c)
+/* Audit values: nothing that could end a field or start another. */
+static int audit_escape(unsigned char c)
 {
 	return c <= 0x20 || c >= 0x7f || c == '\\' || c == '"' || c == '=';
 }
 
-char *crl_escape(const void *s, size_t len, char out[CRL_ESCAPE_OUT_MAX])
+/* Terminal text: nothing that a terminal would interpret. */
+static int text_escape(unsigned char c)
+{
+	return c < 0x20 || c >= 0x7f || c == '\\';
+}
+
+static char *escape_with(int (*needs_escape)(unsigned char), const void *s,
+			 size_t len, char out[CRL_ESCAPE_OUT_MAX])
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = s;
@@ -33,6 +41,18 @@ char *crl_escape(const void *s, size_t len, char out[CRL_ESCAPE_OUT_MAX])
 	}
 	out[o] = '\0';
 	return out;
+}
+
+char *crl_escape(const void *s, size_t len, char out[CRL_ESCAPE_OUT_MAX])
+{
+	return escape_with(audit_escape, s, len, out);
+}
+
+char *crl_escape_text(const char *s, char out[CRL_ESCAPE_OUT_MAX])
+{
+	if (!s)
+		s = "-";
+	return escape_with(text_escape, s, strnlen(s, CRL_ESCAPE_IN_MAX + 1), out);
 }
 
 char *crl_escape_str(const char *s, char out[CRL_ESCAPE_OUT_MAX])

@@ -3,6 +3,11 @@
  * The capabilities corral-helper keeps after start-up, each with the reason
  * it is needed.  The helper drops every other capability from all of its
  * sets (bounding included); corral-policy explain prints this table.
+ *
+ * Not here, on purpose: CAP_DAC_OVERRIDE and CAP_FOWNER (the helper owns
+ * everything it touches as root, and acts in homes as the project's uid),
+ * CAP_SYS_RESOURCE (project rlimits only ever lower the helper's own),
+ * CAP_MKNOD (device nodes are bind-mounted, never created).
  */
 #ifndef CORRAL_HELPER_CAPS_H
 #define CORRAL_HELPER_CAPS_H
@@ -18,10 +23,6 @@ struct crl_cap_reason {
 static const struct crl_cap_reason crl_helper_caps[] = {
 	{ CAP_CHOWN, "cap_chown",
 	  "give the socket its group and a new home its project uid" },
-	{ CAP_DAC_OVERRIDE, "cap_dac_override",
-	  "reach the root-only home_root and cgroup files" },
-	{ CAP_FOWNER, "cap_fowner",
-	  "set the mode of a new home owned by its project uid" },
 	{ CAP_KILL, "cap_kill",
 	  "signal the processes of a project it stops" },
 	{ CAP_SETGID, "cap_setgid",
@@ -38,8 +39,6 @@ static const struct crl_cap_reason crl_helper_caps[] = {
 	  "open the namespaces of a running project (exec, stop)" },
 	{ CAP_SYS_ADMIN, "cap_sys_admin",
 	  "create namespaces, mount the sandbox, set the hostname" },
-	{ CAP_SYS_RESOURCE, "cap_sys_resource",
-	  "set the rlimits of project processes" },
 };
 
 #define CRL_HELPER_NCAPS (sizeof(crl_helper_caps) / sizeof(crl_helper_caps[0]))

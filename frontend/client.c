@@ -89,7 +89,7 @@ static int error_reply(struct crl_client *c, const struct crl_msg *m)
 	uint32_t e = crl_msg_u32(m, CRL_A_ERRNO);
 
 	snprintf(c->err, sizeof(c->err), "%s",
-		 crl_escape_str(crl_msg_str(m, CRL_A_MESSAGE), esc));
+		 crl_escape_text(crl_msg_str(m, CRL_A_MESSAGE), esc));
 	if (e == 0 || e > 4095)
 		e = EPROTO;
 	return -(int)e;
@@ -117,18 +117,21 @@ int crl_client_call(struct crl_client *c, struct crl_enc *e,
 			 n == CRL_E_IO ? strerror(errno) : crl_proto_strerror((int)n));
 		return n == CRL_E_IO ? -errno : -EBADMSG;
 	}
-	r = crl_decode(c->in, (size_t)n, reply);
+	r = crl_decode_reply(c->in, (size_t)n, reply);
 	if (r != CRL_OK) {
 		snprintf(c->err, sizeof(c->err), "bad reply: %s",
 			 crl_proto_strerror(r));
 		return -EBADMSG;
 	}
-	if (!reply->is_reply || reply->request_id != id) {
+	/* request id 0: the helper refused the connection or a frame before
+	 * it could read a request id */
+	if (crl_msg_is_error(reply) &&
+	    (reply->request_id == id || reply->request_id == 0))
+		return error_reply(c, reply);
+	if (reply->request_id != id) {
 		snprintf(c->err, sizeof(c->err), "reply does not match the request");
 		return -EPROTO;
 	}
-	if (crl_msg_has(reply, CRL_A_ERRNO))
-		return error_reply(c, reply);
 	return 0;
 }
 
@@ -148,7 +151,7 @@ int crl_client_hello(struct crl_client *c, const char *name)
 		return r;
 	c->version = crl_msg_u32(&m, CRL_A_VERSION);
 	snprintf(c->server, sizeof(c->server), "%s",
-		 crl_escape_str(crl_msg_str(&m, CRL_A_SERVER), esc));
+		 crl_escape_text(crl_msg_str(&m, CRL_A_SERVER), esc));
 	return 0;
 }
 

@@ -44,7 +44,7 @@ static int failf(const struct ctl *t, const char *op, const char *why)
 	char esc[CRL_ESCAPE_OUT_MAX];
 
 	fprintf(stderr, "corralctl: %s %s: %s\n", op,
-		crl_escape_str(t->target, esc), why);
+		crl_escape_text(t->target, esc), why);
 	return 1;
 }
 

@@ -47,9 +47,12 @@ struct conn {
 int startup_hygiene(const int *keep_fds, unsigned int nkeep);
 
 /* priv.c: capabilities, securebits, seccomp on the helper itself. */
-int priv_reduce_caps(void);
+int priv_reduce_caps(const char **missing);
 int priv_confine_self(void);
 int priv_become_root_only(void);
+
+/* homeroot.c: create a missing home_root safely. */
+int homeroot_ensure(const char *path);
 
 /* listen.c: the service-mode socket and its accept loop. */
 int listen_setup(struct helper *h);

@@ -5,6 +5,7 @@ helper_corral_helper_SOURCES = \
 	helper/helper.h \
 	helper/main.c \
 	helper/startup.c \
+	helper/homeroot.c \
 	helper/priv.c \
 	helper/listen.c \
 	helper/serve.c \

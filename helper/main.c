@@ -14,7 +14,7 @@
  *     leak a root-only file;
  *  3. the caller is checked: service mode needs root, spawn mode needs the
  *     policy's frontend_user as real uid, after which every id becomes 0;
- *  4. the socket is set up (it needs CAP_CHOWN and a writable /run);
+ *  4. a missing home_root is created, the socket is set up;
  *  5. capabilities reduced, securebits locked, seccomp allowlist loaded;
  *  6. only then is the first frame read.
  */
@@ -178,6 +178,7 @@ int main(int argc, char **argv)
 {
 	struct helper h;
 	int keep[1], nkeep = 0, nsd;
+	const char *missing = NULL;
 	char hex[65];
 
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -204,12 +205,19 @@ int main(int argc, char **argv)
 	load_policy(&h);
 	check_caller(&h);
 	audit_open(h.log_stderr);
+	if (h.policy->home_root_missing && homeroot_ensure(h.policy->home_root) < 0)
+		die("cannot create home_root %s: %s", h.policy->home_root,
+		    strerror(errno));
 	if (h.mode == MODE_SERVICE && listen_setup(&h) < 0)
 		die("cannot listen on %s: %s", h.listen_from_systemd ? "fd 3" :
 		    (h.socket_override ? h.socket_override : h.policy->socket_path),
 		    strerror(errno));
-	if (priv_reduce_caps() < 0)
+	if (priv_reduce_caps(&missing) < 0) {
+		if (missing)
+			die("capability %s is needed but not available to the "
+			    "helper (bounding set of this environment?)", missing);
 		die("cannot reduce capabilities: %s", strerror(errno));
+	}
 	if (priv_confine_self() < 0)
 		die("cannot load the seccomp allowlist: %s", strerror(errno));
 

@@ -30,6 +30,7 @@ struct op_ctx {
 	char why[128];              /* error message, when failing */
 	const char *audit_key;      /* one extra field for the audit line */
 	const char *audit_val;
+	int end_connection;         /* set by a handler whose failure is fatal */
 };
 
 typedef int (*op_fn)(struct op_ctx *o);
@@ -47,8 +48,9 @@ static int op_hello(struct op_ctx *o)
 
 	if (lo > hi || hi < CRL_PROTO_VERSION || lo > CRL_PROTO_VERSION) {
 		snprintf(o->why, sizeof(o->why),
-			 "no common protocol version: helper speaks %d-%d",
+			 "helper supports protocol versions %d to %d",
 			 CRL_PROTO_VERSION, CRL_PROTO_VERSION);
+		o->end_connection = 1;  /* nothing else can be said */
 		return EPROTONOSUPPORT;
 	}
 	o->audit_key = "client";
@@ -148,7 +150,7 @@ int op_dispatch(struct conn *c, const struct crl_msg *m, ssize_t *out_len)
 		*out_len = crl_enc_error(c->out, sizeof(c->out), m->type,
 					 m->request_id, err, o.why[0] ? o.why : strerror(err));
 		audit_conn(c, name, "error", err, "reason", o.why);
-		return 0;
+		return o.end_connection ? -1 : 0;
 	}
 	audit_conn(c, name, "ok", 0, o.audit_key, o.audit_val);
 	return 0;

@@ -94,12 +94,37 @@ static int verify_caps(void)
 	return ok ? 0 : -1;
 }
 
-int priv_reduce_caps(void)
+/* Every kept capability must be there to begin with, or the environment
+ * (a container, a unit's CapabilityBoundingSet=) is too narrow. */
+static int have_kept_caps(const char **missing)
+{
+	cap_t caps = cap_get_proc();
+	int ok = caps != NULL;
+
+	for (size_t i = 0; ok && i < CRL_HELPER_NCAPS; i++) {
+		cap_flag_value_t v = CAP_CLEAR;
+
+		cap_get_flag(caps, crl_helper_caps[i].cap, CAP_PERMITTED, &v);
+		if (v != CAP_SET) {
+			*missing = crl_helper_caps[i].name;
+			ok = 0;
+		}
+	}
+	if (caps)
+		cap_free(caps);
+	if (!ok)
+		errno = EPERM;
+	return ok ? 0 : -1;
+}
+
+int priv_reduce_caps(const char **missing)
 {
 	const unsigned long bits = SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
 		SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |
 		SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED;
 
+	if (have_kept_caps(missing) < 0)
+		return -1;
 	if (drop_bounding() < 0)
 		return -1;
 	if (cap_reset_ambient() < 0)

@@ -73,9 +73,7 @@ static int serve_one(struct conn *c)
 			   crl_proto_strerror((int)n));
 		return 0;
 	}
-	r = crl_decode(c->in, (size_t)n, &m);
-	if (r == CRL_OK && m.is_reply)
-		r = CRL_E_UNKNOWN_TYPE; /* a client sends requests only */
+	r = crl_decode_request(c->in, (size_t)n, &m);
 	if (r != CRL_OK) {
 		audit_conn(c, "frame", "bad-frame", crl_proto_errno(r),
 			   "reason", crl_proto_strerror(r));

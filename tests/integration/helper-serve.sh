@@ -77,6 +77,16 @@ else
 	ok "a socket in a world-writable directory is refused"
 fi
 
+# --- a missing home_root is created, root-owned 0711, parents 0755
+sed "s|^home_root = .*|home_root = $T/made/homes|; s|^socket = .*|socket = $T/run/third.sock|" \
+	"$POLICY" > "$T/made.conf"
+chmod 0644 "$T/made.conf"
+"$HELPER_BIN" --policy "$T/made.conf" 2> "$T/h4.log" &
+PIDS="$PIDS $!"
+wait_for_socket "$T/run/third.sock"
+check "missing home_root created 0711 root" test "$(stat -c '%a %U' "$T/made/homes" 2>&1)" = "711 root"
+check "its missing parent created 0755 root" test "$(stat -c '%a %U' "$T/made" 2>&1)" = "755 root"
+
 # --- spawn mode: setuid copy, run by the frontend user and by another uid
 install -o root -g root -m 4755 "$HELPER_BIN" "$T/bin/corral-helper"
 check "spawn mode serves the frontend user" \

@@ -48,6 +48,15 @@ START_TEST(test_truncation_bounded)
 }
 END_TEST
 
+START_TEST(test_text_keeps_spaces)
+{
+	ck_assert_str_eq(crl_escape_text("no such file: a=b \"c\"", out),
+			 "no such file: a=b \"c\"");
+	ck_assert_str_eq(crl_escape_text("x\x1b]0;owned\x07\\", out),
+			 "x\\x1b]0;owned\\x07\\x5c");
+}
+END_TEST
+
 START_TEST(test_null_is_dash)
 {
 	ck_assert_str_eq(crl_escape_str(NULL, out), "-");
@@ -64,6 +73,7 @@ static Suite *escape_suite(void)
 	tcase_add_test(tc, test_control_and_high_bytes);
 	tcase_add_test(tc, test_embedded_nul_is_data);
 	tcase_add_test(tc, test_truncation_bounded);
+	tcase_add_test(tc, test_text_keeps_spaces);
 	tcase_add_test(tc, test_null_is_dash);
 	suite_add_tcase(s, tc);
 	return s;
