@@ -115,16 +115,38 @@ static size_t hostile_frame(uint8_t *buf, size_t cap)
 	return n;
 }
 
-static void send_raw(int fd, const uint8_t *buf, size_t n, int with_fd)
+/*
+ * Raw sendmsg, not crl_send_frame(): the point is to send what a correct
+ * client never would (empty and oversized datagrams, descriptors).
+ * Returns 0 if the datagram left, -1 otherwise.
+ */
+static int send_raw(int fd, const uint8_t *buf, size_t n, int with_fd)
 {
-	int devnull = with_fd ? open("/dev/null", O_RDONLY | O_CLOEXEC) : -1;
+	union {
+		struct cmsghdr align;
+		char b[CMSG_SPACE(sizeof(int))];
+	} cbuf;
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = n };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	int devnull = -1, r;
 
-	if (crl_send_frame(fd, buf, n, with_fd ? &devnull : NULL,
-			   with_fd ? 1 : 0) < 0 && errno != EPIPE &&
-	    errno != ECONNRESET && errno != EMSGSIZE)
-		perror("send");
+	if (with_fd) {
+		struct cmsghdr *c;
+
+		devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		memset(&cbuf, 0, sizeof(cbuf));
+		mh.msg_control = cbuf.b;
+		mh.msg_controllen = sizeof(cbuf.b);
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &devnull, sizeof(int));
+	}
+	r = sendmsg(fd, &mh, MSG_NOSIGNAL) < 0 ? -1 : 0;
 	if (devnull >= 0)
 		close(devnull);
+	return r;
 }
 
 static int ping_ok(struct crl_client *c)
@@ -163,7 +185,7 @@ static void hello_raw(int fd, uint8_t *buf)
 	crl_enc_init(&e, buf, CRL_FRAME_MAX, CRL_MSG_HELLO, 1);
 	crl_put_u32(&e, CRL_A_VERSION_MIN, 1);
 	crl_put_u32(&e, CRL_A_VERSION_MAX, 1);
-	send_raw(fd, buf, (size_t)crl_enc_finish(&e), 0);
+	(void)send_raw(fd, buf, (size_t)crl_enc_finish(&e), 0);
 }
 
 static void storm(const char *path, long count, unsigned long *replies)
@@ -177,8 +199,9 @@ static void storm(const char *path, long count, unsigned long *replies)
 			hello_raw(fd, buf);
 			(void)crl_recv_frame(fd, in, sizeof(in), NULL, 0, NULL);
 		}
-		send_raw(fd, buf, hostile_frame(buf, sizeof(buf)), rnd() % 16 == 0);
-		if (crl_recv_frame(fd, in, sizeof(in), NULL, 0, NULL) > 0)
+		if (send_raw(fd, buf, hostile_frame(buf, sizeof(buf)),
+			     rnd() % 16 == 0) == 0 &&
+		    crl_recv_frame(fd, in, sizeof(in), NULL, 0, NULL) > 0)
 			(*replies)++;
 		close(fd);
 	}
@@ -197,7 +220,7 @@ static void vanish(const char *path, long count)
 		case 1: hello_raw(fd, buf); break;      /* before the reply */
 		case 2:                                 /* mid-conversation */
 			hello_raw(fd, buf);
-			send_raw(fd, buf, valid_frame(buf, 7), 0);
+			(void)send_raw(fd, buf, valid_frame(buf, 7), 0);
 			break;
 		default:                                /* half-closed */
 			hello_raw(fd, buf);
