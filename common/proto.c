@@ -284,12 +284,22 @@ static int has_errno_attr(struct cur c)
 const struct crl_schema *crl_schema_lookup(unsigned int type, int is_reply,
 					   int is_error)
 {
+	const struct crl_schema *s;
+
 	type &= ~CRL_MSG_REPLY;
-	if (type == 0 || type >= CRL_MSG_TYPE_MAX_)
+	/* type 0: an error about a datagram whose type could not be read */
+	if (type == 0)
+		return is_reply && is_error ? &error_schema : NULL;
+	if (type >= CRL_MSG_TYPE_MAX_)
+		return NULL;
+	/* a type number without a schema (reserved, not yet served) is as
+	 * unknown as one past the end */
+	if (!req_schemas[type].name)
 		return NULL;
 	if (!is_reply)
 		return &req_schemas[type];
-	return is_error ? &error_schema : &reply_schemas[type];
+	s = &reply_schemas[type];
+	return is_error ? &error_schema : (s->name ? s : NULL);
 }
 
 static const struct crl_schema *schema_for(const struct crl_msg *msg,

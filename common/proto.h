@@ -48,8 +48,62 @@ enum crl_msg_type {
 	CRL_MSG_HELLO = 1,          /* version negotiation, must come first */
 	CRL_MSG_PING = 2,           /* liveness: echoes CRL_A_DATA if given */
 	CRL_MSG_POLICY_DIGEST = 3,  /* SHA-256 of the loaded policy */
-	CRL_MSG_TYPE_MAX_ = 4,      /* one past the last known request type */
+	CRL_MSG_CREATE = 4,         /* make a project's home (idempotent) */
+	/* 5-9: reserved for the project lifecycle (start, exec, stop, ...) */
+	/* File operations in one project's home (DESIGN 3), all PROJECT+PATH */
+	CRL_MSG_FS_MKDIR = 10,      /* MODE opt, FLAGS opt: PARENTS */
+	CRL_MSG_FS_UNLINK = 11,
+	CRL_MSG_FS_RMDIR = 12,
+	CRL_MSG_FS_RENAME = 13,     /* PATH -> PATH2, FLAGS opt: NOREPLACE */
+	CRL_MSG_FS_LINK = 14,       /* hard link: existing PATH, new PATH2 */
+	CRL_MSG_FS_SYMLINK = 15,    /* new link PATH containing TARGET */
+	CRL_MSG_FS_CHMOD = 16,      /* MODE (no setuid/setgid bits) */
+	CRL_MSG_FS_TRUNCATE = 17,   /* SIZE */
+	CRL_MSG_FS_COPY = 18,       /* regular file PATH -> PATH2, FLAGS: NOREPLACE */
+	CRL_MSG_FS_RM = 19,         /* FLAGS opt: RECURSIVE, FORCE */
+	CRL_MSG_FS_UTIMES = 20,     /* ATIME, MTIME opt (ns since the epoch;
+				     * absent: now) */
+	CRL_MSG_FS_STAT = 21,       /* reply: FILE_TYPE MODE UID GID SIZE
+				     * NLINK ATIME MTIME CTIME */
+	CRL_MSG_FS_LIST = 22,       /* reply: ENTRIES; FLAGS MORE when further
+				     * replies with the same id follow */
+	CRL_MSG_FS_OPEN_READ = 23,  /* reply: SIZE, one fd (read-only) */
+	CRL_MSG_FS_OPEN_WRITE = 24, /* FLAGS: CREATE TRUNC APPEND EXCL, MODE
+				     * opt; reply: one fd (write-only) */
+	CRL_MSG_FS_REPLACE = 25,    /* atomic replace of PATH, MODE opt; reply:
+				     * TOKEN, one fd of an unnamed file */
+	CRL_MSG_FS_COMMIT = 26,     /* TOKEN: the file takes PATH's place */
+	CRL_MSG_FS_ABORT = 27,      /* TOKEN: the file is discarded */
+	CRL_MSG_TYPE_MAX_ = 28,     /* one past the last known request type */
 };
+
+/* CRL_A_FLAGS bits.  A request with a bit its operation does not take is
+ * refused with EINVAL. */
+#define CRL_FS_PARENTS      0x001u  /* mkdir -p */
+#define CRL_FS_NOREPLACE    0x002u  /* rename, copy: fail with EEXIST */
+#define CRL_FS_RECURSIVE    0x004u  /* rm -r */
+#define CRL_FS_FORCE        0x008u  /* rm -f: a missing path is success */
+#define CRL_FS_CREATE       0x010u  /* open_write: O_CREAT */
+#define CRL_FS_TRUNC        0x020u  /* open_write: O_TRUNC */
+#define CRL_FS_APPEND       0x040u  /* open_write: O_APPEND */
+#define CRL_FS_EXCL         0x080u  /* open_write: O_EXCL (with CREATE) */
+#define CRL_FS_MORE         0x100u  /* list reply: more replies follow */
+
+/* CRL_A_FILE_TYPE and the type field of a list entry. */
+enum crl_file_type {
+	CRL_FT_UNKNOWN = 0, CRL_FT_REG = 1, CRL_FT_DIR = 2, CRL_FT_LNK = 3,
+	CRL_FT_FIFO = 4, CRL_FT_SOCK = 5, CRL_FT_CHR = 6, CRL_FT_BLK = 7,
+};
+
+/* One CRL_A_ENTRY of a list reply: this fixed part (host byte order),
+ * then the name, NUL-terminated, 1-255 bytes, no '/', no embedded NUL. */
+struct crl_entry_hdr {
+	uint32_t type;              /* enum crl_file_type */
+	uint32_t mode;              /* permission bits */
+	uint64_t size;
+	uint64_t mtime_ns;
+};
+#define CRL_ENTRY_NAME_MAX 255
 #define CRL_MSG_REPLY        0x8000u
 
 /* Attribute types.  One numbering for all messages; which attributes a
@@ -72,7 +126,21 @@ enum crl_attr_type {
 	CRL_A_ARGV = 14,            /* list of strings (nested CRL_A_ITEM) */
 	CRL_A_ENV = 15,             /* list of strings (nested CRL_A_ITEM) */
 	CRL_A_ITEM = 16,            /* string: one entry inside a list */
-	CRL_A_ATTR_MAX_ = 17,       /* one past the last known attribute */
+	CRL_A_FLAGS = 17,           /* u32: CRL_FS_* bits */
+	CRL_A_MODE = 18,            /* u32: permission bits */
+	CRL_A_SIZE = 19,            /* u64: bytes */
+	CRL_A_ATIME = 20,           /* u64: ns since the epoch */
+	CRL_A_MTIME = 21,           /* u64: ns since the epoch */
+	CRL_A_CTIME = 22,           /* u64: ns since the epoch */
+	CRL_A_UID = 23,             /* u32 */
+	CRL_A_GID = 24,             /* u32 */
+	CRL_A_FILE_TYPE = 25,       /* u32: enum crl_file_type */
+	CRL_A_NLINK = 26,           /* u32 */
+	CRL_A_TARGET = 27,          /* path: a symlink's content, verbatim */
+	CRL_A_ENTRIES = 28,         /* nested CRL_A_ENTRY attributes */
+	CRL_A_ENTRY = 29,           /* struct crl_entry_hdr + name */
+	CRL_A_TOKEN = 30,           /* u32: names a pending atomic replace */
+	CRL_A_ATTR_MAX_ = 31,       /* one past the last known attribute */
 };
 
 /* Value kinds a schema can demand of an attribute. */
@@ -85,6 +153,7 @@ enum crl_kind {
 	CRL_K_BYTES,    /* any length that fits the frame */
 	CRL_K_DIGEST,   /* exactly 32 bytes */
 	CRL_K_LIST,     /* nested CRL_A_ITEM strings, <= CRL_LIST_MAX entries */
+	CRL_K_ENTRIES,  /* nested CRL_A_ENTRY values (see crl_entry_hdr) */
 };
 
 /* Decoding errors: each way a frame can be wrong has its own code. */

@@ -107,9 +107,16 @@ int crl_client_call(struct crl_client *c, struct crl_enc *e,
 			 crl_proto_strerror((int)n));
 		return -EMSGSIZE;
 	}
-	if (crl_send_frame(c->fd, c->out, (size_t)n, NULL, 0) < 0)
+	/* A helper that refuses the connection replies and closes at once:
+	 * the send may then fail, but the refusal is still there to read. */
+	if (crl_send_frame(c->fd, c->out, (size_t)n, NULL, 0) < 0 &&
+	    errno != EPIPE && errno != ECONNRESET)
 		return fail(c, errno, "send");
 	n = crl_recv_frame(c->fd, c->in, sizeof(c->in), NULL, 0, NULL);
+	/* the reset is reported first; a reply queued before it still
+	 * follows */
+	if (n == CRL_E_IO && errno == ECONNRESET)
+		n = crl_recv_frame(c->fd, c->in, sizeof(c->in), NULL, 0, NULL);
 	if (n == 0)
 		return fail(c, ECONNRESET, "helper closed the connection");
 	if (n < 0) {

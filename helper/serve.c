@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "helper/helper.h"
@@ -46,11 +47,34 @@ static void send_error(int fd, uint8_t *buf, uint16_t type, uint32_t id,
 		(void)crl_send_frame(fd, buf, (size_t)n, NULL, 0);
 }
 
+/*
+ * Before closing after an error, read and drop what the client already
+ * queued: closing a Unix socket with unread data resets the connection,
+ * and the client would see ECONNRESET instead of our error reply.  Bounded,
+ * non-blocking, and with no control buffer, so passed descriptors are
+ * dropped by the kernel.
+ */
+static void drain(int fd)
+{
+	static uint8_t sink[64];
+	struct iovec iov = { .iov_base = sink, .iov_len = sizeof(sink) };
+	struct msghdr mh;
+
+	for (int i = 0; i < 16; i++) {
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		if (recvmsg(fd, &mh, MSG_DONTWAIT) <= 0)
+			break;
+	}
+}
+
 void refuse_connection(int fd, int err, const char *why)
 {
 	static uint8_t buf[CRL_FRAME_MAX];
 
 	send_error(fd, buf, CRL_MSG_HELLO, 0, err, why);
+	drain(fd);
 }
 
 /* Returns 1 to go on, 0 to end the connection. */
@@ -103,5 +127,6 @@ void serve_connection(const struct helper *h, int fd)
 	audit_conn(&c, "connect", "ok", 0, NULL, NULL);
 	while (serve_one(&c))
 		;
+	drain(fd);
 	audit_conn(&c, "disconnect", "ok", 0, NULL, NULL);
 }

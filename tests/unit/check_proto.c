@@ -835,7 +835,9 @@ START_TEST(test_roundtrip_error)
 	uint16_t t;
 	ssize_t len;
 
-	for (t = 1; t < CRL_MSG_TYPE_MAX_; t++) {
+	for (t = 0; t < CRL_MSG_TYPE_MAX_; t++) {
+		if (t && !crl_schema_lookup(t, 0, 0))
+			continue;       /* reserved number, nothing served */
 		len = crl_enc_error(fb, BUF_CAP, t, 1000u + t, EACCES,
 				    "permission denied");
 		decode_ok(crl_decode_reply, fb, len);
