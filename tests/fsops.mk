@@ -1,0 +1,1 @@
+# tests/fsops.mk: integration tests of file operations through corralctl

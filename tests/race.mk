@@ -1,0 +1,1 @@
+# tests/race.mk: the symlink-swap race test
