@@ -28,7 +28,13 @@
 #define REQ 1
 #define OPT 0
 
-/* Requests, indexed by message type. */
+/* What every file operation but commit and abort carries. */
+#define FS_REQ \
+	[CRL_A_PROJECT] = { CRL_K_STRING, REQ }, \
+	[CRL_A_PATH] = { CRL_K_PATH, REQ }
+
+/* Requests, indexed by message type.  A type number without an entry
+ * (5-9: the project lifecycle, to come) stays unknown. */
 static const struct crl_schema req_schemas[CRL_MSG_TYPE_MAX_] = {
 	[CRL_MSG_HELLO] = { "hello", {
 		[CRL_A_VERSION_MIN] = { CRL_K_U32, REQ },
@@ -39,7 +45,62 @@ static const struct crl_schema req_schemas[CRL_MSG_TYPE_MAX_] = {
 		[CRL_A_DATA] = { CRL_K_BYTES, OPT },
 	} },
 	[CRL_MSG_POLICY_DIGEST] = { "policy-digest", { { 0, 0 } } },
+	[CRL_MSG_CREATE] = { "create", {
+		[CRL_A_PROJECT] = { CRL_K_STRING, REQ },
+	} },
+	[CRL_MSG_FS_MKDIR] = { "fs-mkdir", { FS_REQ,
+		[CRL_A_MODE] = { CRL_K_U32, OPT },
+		[CRL_A_FLAGS] = { CRL_K_U32, OPT },
+	} },
+	[CRL_MSG_FS_UNLINK] = { "fs-unlink", { FS_REQ } },
+	[CRL_MSG_FS_RMDIR] = { "fs-rmdir", { FS_REQ } },
+	[CRL_MSG_FS_RENAME] = { "fs-rename", { FS_REQ,
+		[CRL_A_PATH2] = { CRL_K_PATH, REQ },
+		[CRL_A_FLAGS] = { CRL_K_U32, OPT },
+	} },
+	[CRL_MSG_FS_LINK] = { "fs-link", { FS_REQ,
+		[CRL_A_PATH2] = { CRL_K_PATH, REQ },
+	} },
+	[CRL_MSG_FS_SYMLINK] = { "fs-symlink", { FS_REQ,
+		[CRL_A_TARGET] = { CRL_K_PATH, REQ },
+	} },
+	[CRL_MSG_FS_CHMOD] = { "fs-chmod", { FS_REQ,
+		[CRL_A_MODE] = { CRL_K_U32, REQ },
+	} },
+	[CRL_MSG_FS_TRUNCATE] = { "fs-truncate", { FS_REQ,
+		[CRL_A_SIZE] = { CRL_K_U64, REQ },
+	} },
+	[CRL_MSG_FS_COPY] = { "fs-copy", { FS_REQ,
+		[CRL_A_PATH2] = { CRL_K_PATH, REQ },
+		[CRL_A_FLAGS] = { CRL_K_U32, OPT },
+	} },
+	[CRL_MSG_FS_RM] = { "fs-rm", { FS_REQ,
+		[CRL_A_FLAGS] = { CRL_K_U32, OPT },
+	} },
+	[CRL_MSG_FS_UTIMES] = { "fs-utimes", { FS_REQ,
+		[CRL_A_ATIME] = { CRL_K_U64, OPT },
+		[CRL_A_MTIME] = { CRL_K_U64, OPT },
+	} },
+	[CRL_MSG_FS_STAT] = { "fs-stat", { FS_REQ } },
+	[CRL_MSG_FS_LIST] = { "fs-list", { FS_REQ } },
+	[CRL_MSG_FS_OPEN_READ] = { "fs-open-read", { FS_REQ } },
+	[CRL_MSG_FS_OPEN_WRITE] = { "fs-open-write", { FS_REQ,
+		[CRL_A_FLAGS] = { CRL_K_U32, OPT },
+		[CRL_A_MODE] = { CRL_K_U32, OPT },
+	} },
+	[CRL_MSG_FS_REPLACE] = { "fs-replace", { FS_REQ,
+		[CRL_A_MODE] = { CRL_K_U32, OPT },
+	} },
+	[CRL_MSG_FS_COMMIT] = { "fs-commit", {
+		[CRL_A_TOKEN] = { CRL_K_U32, REQ },
+	} },
+	[CRL_MSG_FS_ABORT] = { "fs-abort", {
+		[CRL_A_TOKEN] = { CRL_K_U32, REQ },
+	} },
 };
+
+/* A reply without attributes (it still needs a schema to be known). */
+#define EMPTY { 0, 0 }
 
 /* Successful replies, indexed by the type of the request they answer. */
 static const struct crl_schema reply_schemas[CRL_MSG_TYPE_MAX_] = {
@@ -54,6 +115,45 @@ static const struct crl_schema reply_schemas[CRL_MSG_TYPE_MAX_] = {
 		[CRL_A_DIGEST] = { CRL_K_DIGEST, REQ },
 		[CRL_A_DIGEST_ALG] = { CRL_K_STRING, REQ },
 	} },
+	[CRL_MSG_CREATE] = { "create reply", {
+		[CRL_A_UID] = { CRL_K_U32, REQ },
+		[CRL_A_GID] = { CRL_K_U32, REQ },
+	} },
+	[CRL_MSG_FS_MKDIR] = { "fs-mkdir reply", { EMPTY } },
+	[CRL_MSG_FS_UNLINK] = { "fs-unlink reply", { EMPTY } },
+	[CRL_MSG_FS_RMDIR] = { "fs-rmdir reply", { EMPTY } },
+	[CRL_MSG_FS_RENAME] = { "fs-rename reply", { EMPTY } },
+	[CRL_MSG_FS_LINK] = { "fs-link reply", { EMPTY } },
+	[CRL_MSG_FS_SYMLINK] = { "fs-symlink reply", { EMPTY } },
+	[CRL_MSG_FS_CHMOD] = { "fs-chmod reply", { EMPTY } },
+	[CRL_MSG_FS_TRUNCATE] = { "fs-truncate reply", { EMPTY } },
+	[CRL_MSG_FS_COPY] = { "fs-copy reply", { EMPTY } },
+	[CRL_MSG_FS_RM] = { "fs-rm reply", { EMPTY } },
+	[CRL_MSG_FS_UTIMES] = { "fs-utimes reply", { EMPTY } },
+	[CRL_MSG_FS_STAT] = { "fs-stat reply", {
+		[CRL_A_FILE_TYPE] = { CRL_K_U32, REQ },
+		[CRL_A_MODE] = { CRL_K_U32, REQ },
+		[CRL_A_UID] = { CRL_K_U32, REQ },
+		[CRL_A_GID] = { CRL_K_U32, REQ },
+		[CRL_A_SIZE] = { CRL_K_U64, REQ },
+		[CRL_A_NLINK] = { CRL_K_U32, REQ },
+		[CRL_A_ATIME] = { CRL_K_U64, REQ },
+		[CRL_A_MTIME] = { CRL_K_U64, REQ },
+		[CRL_A_CTIME] = { CRL_K_U64, REQ },
+	} },
+	[CRL_MSG_FS_LIST] = { "fs-list reply", {
+		[CRL_A_ENTRIES] = { CRL_K_ENTRIES, REQ },
+		[CRL_A_FLAGS] = { CRL_K_U32, OPT },
+	} },
+	[CRL_MSG_FS_OPEN_READ] = { "fs-open-read reply", {
+		[CRL_A_SIZE] = { CRL_K_U64, REQ },
+	} },
+	[CRL_MSG_FS_OPEN_WRITE] = { "fs-open-write reply", { EMPTY } },
+	[CRL_MSG_FS_REPLACE] = { "fs-replace reply", {
+		[CRL_A_TOKEN] = { CRL_K_U32, REQ },
+	} },
+	[CRL_MSG_FS_COMMIT] = { "fs-commit reply", { EMPTY } },
+	[CRL_MSG_FS_ABORT] = { "fs-abort reply", { EMPTY } },
 };
 
 /* Any reply that carries CRL_A_ERRNO: nothing but errno and a message. */
@@ -170,6 +270,68 @@ static int check_list(const uint8_t *data, size_t len)
 	return CRL_OK;
 }
 
+/* The name of a list entry: a file name as getdents64 gives it, never
+ * one a client could misread as a path ("", ".", "..", "a/b"). */
+static int check_entry_name(const char *name, size_t n)
+{
+	if (n > CRL_ENTRY_NAME_MAX)
+		return CRL_E_ENTRY_NAME_TOO_LONG;
+	if (n == 0 || memchr(name, '/', n) || (n == 1 && name[0] == '.') ||
+	    (n == 2 && name[0] == '.' && name[1] == '.'))
+		return CRL_E_ENTRY_NAME;
+	return CRL_OK;
+}
+
+static int check_entry_fields(const struct crl_entry_hdr *h)
+{
+	if (h->type > CRL_FT_BLK || h->mode > 07777)
+		return CRL_E_ENTRY_FIELD;
+	return CRL_OK;
+}
+
+/* One CRL_A_ENTRY value: the fixed part, then a NUL-terminated name. */
+static int check_entry(const uint8_t *data, size_t len,
+		       struct crl_entry_hdr *hdr)
+{
+	const uint8_t *name = data + CRL_ENTRY_HDR_LEN;
+	size_t n;
+	int rc;
+
+	if (len <= CRL_ENTRY_HDR_LEN)
+		return CRL_E_ATTR_SIZE;
+	n = len - CRL_ENTRY_HDR_LEN;
+	if (name[n - 1] != '\0')
+		return CRL_E_STR_UNTERMINATED;
+	if (memchr(name, '\0', n - 1))
+		return CRL_E_STR_EMBEDDED_NUL;
+	rc = check_entry_name((const char *)name, n - 1);
+	if (rc)
+		return rc;
+	memcpy(hdr, data, CRL_ENTRY_HDR_LEN);
+	return check_entry_fields(hdr);
+}
+
+/* Entries nest like list items, with no count limit but the frame's. */
+static int check_entries(const uint8_t *data, size_t len)
+{
+	struct cur c = { data, len };
+	struct crl_entry_hdr hdr;
+	struct nla item;
+	int seen, rc;
+
+	while (c.left > 0) {
+		rc = next_attr(&c, &item, &seen);
+		if (rc)
+			return rc;
+		if (item.type != CRL_A_ENTRY)
+			return CRL_E_ATTR_UNKNOWN;
+		rc = check_entry(item.data, item.len, &hdr);
+		if (rc)
+			return rc;
+	}
+	return CRL_OK;
+}
+
 static int check_kind(unsigned int kind, const uint8_t *data, size_t len)
 {
 	switch (kind) {
@@ -189,6 +351,8 @@ static int check_kind(unsigned int kind, const uint8_t *data, size_t len)
 				    CRL_E_PATH_TOO_LONG);
 	case CRL_K_LIST:
 		return check_list(data, len);
+	case CRL_K_ENTRIES:
+		return check_entries(data, len);
 	default:
 		/* A schema entry with a kind we do not know: refuse. */
 		return CRL_E_ATTR_UNKNOWN;
@@ -469,6 +633,38 @@ unsigned int crl_msg_list(const struct crl_msg *msg, enum crl_attr_type a,
 	return out->count;
 }
 
+int crl_entries_next(const struct crl_msg *msg, size_t *off,
+		     struct crl_entry_hdr *hdr, const char **name)
+{
+	const struct crl_attr_val *v = attr_of(msg, CRL_A_ENTRIES);
+	struct crl_entry_hdr h;
+	struct cur c;
+	struct nla item;
+	int seen, rc;
+
+	if (!msg || !off || !hdr || !name)
+		return CRL_E_INVALID;
+	memset(hdr, 0, sizeof(*hdr));
+	*name = NULL;
+	if (!v)
+		return *off == 0 ? 0 : CRL_E_INVALID;
+	if (*off >= v->len)
+		return *off == v->len ? 0 : CRL_E_INVALID;
+	c.p = (const uint8_t *)v->data + *off;
+	c.left = v->len - *off;
+	rc = next_attr(&c, &item, &seen);
+	if (rc == CRL_OK && item.type != CRL_A_ENTRY)
+		rc = CRL_E_ATTR_UNKNOWN;
+	if (rc == CRL_OK)
+		rc = check_entry(item.data, item.len, &h);
+	if (rc)
+		return rc;
+	*hdr = h;
+	*name = (const char *)item.data + CRL_ENTRY_HDR_LEN;
+	*off = v->len - c.left;
+	return 1;
+}
+
 /* ------------------------------------------------------------ encoding */
 
 static void put16(uint8_t *p, uint16_t v)
@@ -508,10 +704,20 @@ void crl_enc_init(struct crl_enc *e, void *buf, size_t cap, uint16_t type,
 	e->len = CRL_HDR_LEN;
 }
 
+/* The attribute type an open list takes: its header is in the buffer. */
+static enum crl_attr_type list_member(const struct crl_enc *e)
+{
+	uint16_t t;
+
+	memcpy(&t, e->buf + e->list_start + 2, sizeof(t));
+	return t == CRL_A_ENTRIES ? CRL_A_ENTRY : CRL_A_ITEM;
+}
+
 /*
  * Append an attribute header for n value bytes plus zeroed padding; return
- * where the value goes, or NULL (e->err set).  Inside an open list only
- * CRL_A_ITEM is allowed.  The encoder checks framing only, not schemas, so
+ * where the value goes, or NULL (e->err set).  Inside an open list only its
+ * member type is allowed (CRL_A_ENTRY in CRL_A_ENTRIES, CRL_A_ITEM in any
+ * other).  The encoder checks framing only, not schemas, so
  * tests can build frames the decoder must refuse.  Since the frame is at
  * most CRL_FRAME_MAX and starts with a header, nla_len (and a list's) can
  * never exceed 0xffff.
@@ -524,7 +730,7 @@ static uint8_t *enc_attr(struct crl_enc *e, enum crl_attr_type a, size_t n)
 	if (e->err)
 		return NULL;
 	if (a <= CRL_A_UNSPEC || a >= CRL_A_ATTR_MAX_ ||
-	    (e->list_start && a != CRL_A_ITEM)) {
+	    (e->list_start && a != list_member(e))) {
 		e->err = CRL_E_INVALID;
 		return NULL;
 	}
@@ -628,6 +834,40 @@ void crl_list_end(struct crl_enc *e)
 	e->list_start = 0;
 }
 
+_Static_assert(sizeof(struct crl_entry_hdr) == CRL_ENTRY_HDR_LEN,
+	       "struct crl_entry_hdr must have no padding");
+
+void crl_put_entry(struct crl_enc *e, const struct crl_entry_hdr *hdr,
+		   const char *name)
+{
+	size_t n;
+	uint8_t *p;
+
+	if (e->err)
+		return;
+	if (!hdr || !name || check_entry_fields(hdr) != CRL_OK) {
+		e->err = CRL_E_INVALID;
+		return;
+	}
+	n = strnlen(name, CRL_ENTRY_NAME_MAX + 1);
+	if (check_entry_name(name, n) != CRL_OK) {
+		e->err = CRL_E_INVALID;
+		return;
+	}
+	p = enc_attr(e, CRL_A_ENTRY, CRL_ENTRY_HDR_LEN + n + 1);
+	if (!p)
+		return;
+	memcpy(p, hdr, CRL_ENTRY_HDR_LEN);
+	memcpy(p + CRL_ENTRY_HDR_LEN, name, n + 1);
+}
+
+size_t crl_enc_room(const struct crl_enc *e)
+{
+	if (!e || e->err)
+		return 0;
+	return enc_limit(e) - e->len;
+}
+
 ssize_t crl_enc_finish(struct crl_enc *e)
 {
 	if (!e->err && e->list_start)
@@ -691,6 +931,12 @@ static const struct {
 			       EMSGSIZE },
 	[-CRL_E_INVALID] = { "invalid argument to the encoder", EINVAL },
 	[-CRL_E_IO] = { "socket error", EIO },
+	[-CRL_E_ENTRY_NAME] = { "list entry name empty, '.', '..' or with '/'",
+				EBADMSG },
+	[-CRL_E_ENTRY_NAME_TOO_LONG] = { "list entry name longer than 255 bytes",
+					 ENAMETOOLONG },
+	[-CRL_E_ENTRY_FIELD] = { "list entry of unknown type or mode",
+				 EBADMSG },
 };
 
 #define N_PROTO_ERRORS (sizeof(proto_errors) / sizeof(proto_errors[0]))

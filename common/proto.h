@@ -48,9 +48,11 @@ enum crl_msg_type {
 	CRL_MSG_HELLO = 1,          /* version negotiation, must come first */
 	CRL_MSG_PING = 2,           /* liveness: echoes CRL_A_DATA if given */
 	CRL_MSG_POLICY_DIGEST = 3,  /* SHA-256 of the loaded policy */
-	CRL_MSG_CREATE = 4,         /* make a project's home (idempotent) */
+	CRL_MSG_CREATE = 4,         /* make a project's home (idempotent):
+				     * PROJECT; reply: UID GID */
 	/* 5-9: reserved for the project lifecycle (start, exec, stop, ...) */
-	/* File operations in one project's home (DESIGN 3), all PROJECT+PATH */
+	/* File operations in one project's home (DESIGN 3), all PROJECT+PATH
+	 * but COMMIT and ABORT (TOKEN only); replies are empty unless said */
 	CRL_MSG_FS_MKDIR = 10,      /* MODE opt, FLAGS opt: PARENTS */
 	CRL_MSG_FS_UNLINK = 11,
 	CRL_MSG_FS_RMDIR = 12,
@@ -104,6 +106,11 @@ struct crl_entry_hdr {
 	uint64_t mtime_ns;
 };
 #define CRL_ENTRY_NAME_MAX 255
+#define CRL_ENTRY_HDR_LEN  24       /* sizeof(struct crl_entry_hdr) */
+/* Bytes one entry with a name of n bytes takes in a frame, padding and
+ * attribute header included. */
+#define CRL_ENTRY_SPACE(n) \
+	CRL_ALIGN(CRL_ATTR_HDR_LEN + CRL_ENTRY_HDR_LEN + (n) + 1u)
 #define CRL_MSG_REPLY        0x8000u
 
 /* Attribute types.  One numbering for all messages; which attributes a
@@ -183,7 +190,18 @@ enum crl_proto_err {
 	CRL_E_TRUNCATED = -22,      /* datagram cut by the kernel (MSG_TRUNC) */
 	CRL_E_INVALID = -23,        /* encoder: invalid argument */
 	CRL_E_IO = -24,             /* socket error: see errno */
+	/* Decoding errors inside CRL_K_ENTRIES (a value shorter than the
+	 * fixed part is CRL_E_ATTR_SIZE; the name's NUL rules are those of
+	 * strings: CRL_E_STR_UNTERMINATED, CRL_E_STR_EMBEDDED_NUL). */
+	CRL_E_ENTRY_NAME = -25,     /* name empty, ".", ".." or with a '/' */
+	CRL_E_ENTRY_NAME_TOO_LONG = -26, /* name over CRL_ENTRY_NAME_MAX */
+	CRL_E_ENTRY_FIELD = -27,    /* type not a crl_file_type, or mode
+				     * above 07777 */
 };
+/* The decoder's codes are CRL_E_SHORT_HEADER..CRL_E_BAD_PADDING and
+ * CRL_E_ENTRY_NAME..CRL_E_ENTRY_FIELD; the others come from the encoder
+ * and the socket layer. */
+#define CRL_E_LAST CRL_E_ENTRY_FIELD
 
 /* A decoded attribute value: points into the frame buffer. */
 struct crl_attr_val {
@@ -254,6 +272,15 @@ const void *crl_msg_bytes(const struct crl_msg *msg, enum crl_attr_type a,
 /* Fill *out from a list attribute; returns the number of entries. */
 unsigned int crl_msg_list(const struct crl_msg *msg, enum crl_attr_type a,
 			  struct crl_list *out);
+/*
+ * Walk the CRL_A_ENTRIES of a decoded list reply.  *off starts at 0 and is
+ * advanced past each entry.  Returns 1 with *hdr and *name (pointing into
+ * the frame buffer) filled, 0 after the last entry (or when the message has
+ * no CRL_A_ENTRIES), or a negative CRL_E_* code for a malformed value,
+ * which crl_decode() would already have refused.
+ */
+int crl_entries_next(const struct crl_msg *msg, size_t *off,
+		     struct crl_entry_hdr *hdr, const char **name);
 
 /* Encoder: builds one frame in a caller-owned buffer of CRL_FRAME_MAX. */
 struct crl_enc {
@@ -271,8 +298,18 @@ void crl_put_u64(struct crl_enc *e, enum crl_attr_type a, uint64_t v);
 void crl_put_str(struct crl_enc *e, enum crl_attr_type a, const char *s);
 void crl_put_bytes(struct crl_enc *e, enum crl_attr_type a, const void *p,
 		   size_t n);
+/* A list: crl_list_begin(), then its members, then crl_list_end().  Lists
+ * do not nest.  Inside CRL_A_ENTRIES only crl_put_entry() is allowed,
+ * inside any other list only CRL_A_ITEM strings. */
 void crl_list_begin(struct crl_enc *e, enum crl_attr_type a);
 void crl_list_end(struct crl_enc *e);
+/* One CRL_A_ENTRY: the fixed part, then name with its NUL.  A name or a
+ * field the decoder would refuse makes the encoder fail (CRL_E_INVALID). */
+void crl_put_entry(struct crl_enc *e, const struct crl_entry_hdr *hdr,
+		   const char *name);
+/* Bytes still free in the frame (0 once a put has failed): a reply that
+ * spans frames compares this with CRL_ENTRY_SPACE() before each entry. */
+size_t crl_enc_room(const struct crl_enc *e);
 /* Write payload_len into the header; returns the frame length or a
  * CRL_E_* code if any put failed. */
 ssize_t crl_enc_finish(struct crl_enc *e);

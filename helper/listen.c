@@ -166,6 +166,9 @@ static void accept_one(struct helper *h, int sfd)
 
 	if (fd < 0)
 		return;
+	/* children that ended since the last SIGCHLD was read free their
+	 * slots now, not after this client was turned away */
+	reap(h);
 	if (h->nconn >= h->policy->max_connections) {
 		refuse_busy(fd);
 		close(fd);

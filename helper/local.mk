@@ -10,7 +10,21 @@ helper_corral_helper_SOURCES = \
 	helper/listen.c \
 	helper/serve.c \
 	helper/ops.c \
-	helper/audit.c
+	helper/audit.c \
+	helper/project.c \
+	helper/fspath.c helper/fspath.h \
+	helper/fsops.c helper/fsops.h \
+	helper/fsops_tree.c \
+	helper/fsops_io.c \
+	helper/fsops_replace.c
 helper_corral_helper_CFLAGS = $(AM_CFLAGS) $(LIBCAP_CFLAGS) $(LIBSECCOMP_CFLAGS)
 helper_corral_helper_LDADD = policy/libcorralpolicy.a common/libcorralcommon.a \
 	$(LIBCAP_LIBS) $(LIBSECCOMP_LIBS)
+
+# Unit tests of the pure path checks (no system call, no privilege).
+check_PROGRAMS += tests/unit/check_fspath
+TESTS += tests/unit/check_fspath
+tests_unit_check_fspath_SOURCES = tests/unit/check_fspath.c \
+	helper/fspath.c helper/fspath.h
+tests_unit_check_fspath_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_fspath_LDADD = $(CHECK_LIBS)

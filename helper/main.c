@@ -14,7 +14,9 @@
  *     leak a root-only file;
  *  3. the caller is checked: service mode needs root, spawn mode needs the
  *     policy's frontend_user as real uid, after which every id becomes 0;
- *  4. a missing home_root is created, the socket is set up;
+ *  4. a missing home_root is created and opened once, O_PATH, for every
+ *     later file operation; supplementary groups are dropped; the socket
+ *     is set up;
  *  5. capabilities reduced, securebits locked, seccomp allowlist loaded;
  *  6. only then is the first frame read.
  */
@@ -27,8 +29,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/fsuid.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -174,6 +180,39 @@ static void check_caller(struct helper *h)
 		    h->spawn_fd);
 }
 
+/*
+ * home_root, opened once: every project home is reached from this
+ * descriptor, never from the path again.  No symbolic link on the way
+ * (the policy loader checked the path; this closes the window since).
+ * Without openat2 the helper still serves, but refuses create and every
+ * file operation rather than resolve paths some weaker way (DESIGN §6).
+ */
+static void open_home_root(struct helper *h)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	struct stat st;
+	long fd;
+
+	fd = syscall(SYS_openat2, AT_FDCWD, h->policy->home_root, &how,
+		     sizeof(how));
+	if (fd < 0 && errno == ENOSYS) {
+		h->fs_unavailable = "openat2 is not available (Linux 5.6 or "
+			"later needed): create and file operations refused";
+		log_error("%s", h->fs_unavailable);
+		return;
+	}
+	if (fd < 0)
+		die("cannot open home_root %s: %s", h->policy->home_root,
+		    strerror(errno));
+	if (fstat((int)fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022))
+		die("home_root %s must be owned by root and not writable by "
+		    "group or others", h->policy->home_root);
+	h->home_root_fd = (int)fd;
+}
+
 int main(int argc, char **argv)
 {
 	struct helper h;
@@ -186,6 +225,7 @@ int main(int argc, char **argv)
 	h.policy_path = CORRAL_POLICY_PATH;
 	h.spawn_fd = -1;
 	h.listen_fd = -1;
+	h.home_root_fd = -1;
 	parse_args(&h, argc, argv);
 
 	nsd = systemd_fds();
@@ -208,6 +248,9 @@ int main(int argc, char **argv)
 	if (h.policy->home_root_missing && homeroot_ensure(h.policy->home_root) < 0)
 		die("cannot create home_root %s: %s", h.policy->home_root,
 		    strerror(errno));
+	open_home_root(&h);
+	if (priv_clear_groups() < 0)
+		die("cannot drop supplementary groups: %s", strerror(errno));
 	if (h.mode == MODE_SERVICE && listen_setup(&h) < 0)
 		die("cannot listen on %s: %s", h.listen_from_systemd ? "fd 3" :
 		    (h.socket_override ? h.socket_override : h.policy->socket_path),

@@ -24,10 +24,12 @@
 #include <sys/capability.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/fsuid.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "common/helper_caps.h"
+#include "helper/fsops.h"
 #include "helper/helper.h"
 
 static int cap_is_kept(cap_value_t c)
@@ -163,6 +165,58 @@ int priv_become_root_only(void)
 	return 0;
 }
 
+/*
+ * Service mode: no supplementary group may come along from whoever started
+ * us; a file operation acts with the project's fsuid/fsgid, and a group
+ * of root's would add its access (spawn mode clears them above).
+ */
+int priv_clear_groups(void)
+{
+	if (setgroups(0, NULL) < 0)
+		return -1;
+	if (getgroups(0, NULL) != 0) {
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The filesystem identity of a project, for one file operation.  Setting
+ * fsuid from 0 to non-zero clears CAP_CHOWN (and any other file capability)
+ * from the effective set, since the securebits leave SECBIT_NO_SETUID_FIXUP
+ * unset: the project's own permissions apply, root's never do.  Back at
+ * fsuid 0 the kept capabilities return.  setfsuid()/setfsgid() return the
+ * previous value, so a second call with the same value reads it back (the
+ * way OpenSSH's uidswap.c and bubblewrap prove a switch stuck).
+ */
+int priv_fsid_enter(uid_t uid, gid_t gid)
+{
+	if (uid == 0 || gid == 0) {
+		errno = EPERM;
+		return -1;
+	}
+	setfsgid(gid);
+	setfsuid(uid);
+	if ((uid_t)setfsuid(uid) != uid || (gid_t)setfsgid(gid) != gid) {
+		(void)priv_fsid_leave();
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
+}
+
+int priv_fsid_leave(void)
+{
+	setfsuid(0);
+	setfsgid(0);
+	if (setfsuid(0) != 0 || setfsgid(0) != 0) {
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
+}
+
 /* ---------------------------------------------------------------- seccomp */
 
 /*
@@ -193,8 +247,24 @@ static const int allow_plain[] = {
 	SCMP_SYS(getuid), SCMP_SYS(geteuid), SCMP_SYS(getgid), SCMP_SYS(getegid),
 	SCMP_SYS(clock_gettime), SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep),
 	SCMP_SYS(gettimeofday), SCMP_SYS(time),
-	/* libc internals */
+	/* libc internals; getrandom also names fs-replace's temporary files */
 	SCMP_SYS(futex), SCMP_SYS(getrandom), SCMP_SYS(sched_yield),
+	/* file operations: every path resolved by openat2 from a directory
+	 * descriptor (plain open/openat, which follow links, stay out) */
+	SCMP_SYS(openat2),
+	/* ...and acted on relative to a descriptor, never following the
+	 * last component (fsops.c, fsops_tree.c, fsops_replace.c) */
+	SCMP_SYS(mkdirat), SCMP_SYS(unlinkat), SCMP_SYS(renameat2),
+	SCMP_SYS(linkat), SCMP_SYS(symlinkat), SCMP_SYS(utimensat),
+	SCMP_SYS(getdents64),
+	/* file contents: truncate, copy, replace's fsync (fsops_io.c) */
+	SCMP_SYS(ftruncate), SCMP_SYS(copy_file_range), SCMP_SYS(fsync),
+	/* modes exactly as asked: umask 0 around a creation */
+	SCMP_SYS(umask),
+	/* create: the home_root lock, the new home's mode and owner */
+	SCMP_SYS(flock), SCMP_SYS(fchmod), SCMP_SYS(fchown),
+	/* the project's filesystem identity while a file operation runs */
+	SCMP_SYS(setfsuid), SCMP_SYS(setfsgid),
 };
 
 /* Namespace flags must never reach clone from the helper itself. */
@@ -234,6 +304,9 @@ int priv_confine_self(void)
 		return -1;
 	for (size_t i = 0; i < sizeof(allow_plain) / sizeof(allow_plain[0]); i++)
 		r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allow_plain[i], 0);
+	/* chmod without following the last component (Linux 6.6); by number,
+	 * since older headers do not name it; an older kernel answers ENOSYS */
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SYS_fchmodat2, 0);
 	if (r == 0)
 		r = add_arg_rules(ctx);
 	if (r == 0)

@@ -81,8 +81,9 @@ void refuse_connection(int fd, int err, const char *why)
 static int serve_one(struct conn *c)
 {
 	struct crl_msg m;
-	ssize_t n, out = 0;
-	int r;
+	struct op_reply rep;
+	ssize_t n;
+	int r, sent;
 
 	n = crl_recv_frame(c->fd, c->in, sizeof(c->in), NULL, 0, NULL);
 	if (n == 0)
@@ -105,10 +106,13 @@ static int serve_one(struct conn *c)
 			   crl_proto_errno(r), crl_proto_strerror(r));
 		return 0;
 	}
-	r = op_dispatch(c, &m, &out);
-	if (out > 0 && crl_send_frame(c->fd, c->out, (size_t)out, NULL, 0) < 0)
-		return 0;
-	return r == 0;
+	r = op_dispatch(c, &m, &rep);
+	sent = rep.len <= 0 || crl_send_frame(c->fd, c->out, (size_t)rep.len,
+					      rep.fds, rep.nfds) == 0;
+	/* the client has its copies now (or never will): ours go */
+	for (unsigned int i = 0; i < rep.nfds; i++)
+		close(rep.fds[i]);
+	return r == 0 && sent;
 }
 
 void serve_connection(const struct helper *h, int fd)
@@ -127,6 +131,7 @@ void serve_connection(const struct helper *h, int fd)
 	audit_conn(&c, "connect", "ok", 0, NULL, NULL);
 	while (serve_one(&c))
 		;
+	fs_pending_discard_all(&c);
 	drain(fd);
 	audit_conn(&c, "disconnect", "ok", 0, NULL, NULL);
 }

@@ -3,8 +3,8 @@
  * libFuzzer target for the frame decoder (common/proto.c).
  *
  * Each input is decoded twice: by message type, as the helper does, and
- * against a schema that uses every value kind (lists, paths and u64 are in
- * no message yet, but their code must be sound already).  Whatever decodes
+ * against a schema that uses every value kind (argv/env lists are in no
+ * message yet, but their code must be sound already).  Whatever decodes
  * must keep every limit, go through the list getter, re-encode through the
  * public encoder to a frame of the same length, and decode again to the
  * same values.  Any broken promise aborts, which libFuzzer reports.
@@ -32,6 +32,7 @@ static const struct crl_schema all_kinds = { "all kinds", {
 	[CRL_A_PATH2] = { CRL_K_PATH, 0 },
 	[CRL_A_ARGV] = { CRL_K_LIST, 0 },
 	[CRL_A_ENV] = { CRL_K_LIST, 0 },
+	[CRL_A_ENTRIES] = { CRL_K_ENTRIES, 0 },
 } };
 
 static uint8_t out[CRL_FRAME_MAX];
@@ -42,11 +43,18 @@ static int decode(const void *buf, size_t len, const struct crl_schema *s,
 	return s ? crl_decode_schema(buf, len, s, m) : crl_decode(buf, len, m);
 }
 
+/* The codes the decoder may return (proto.h). */
+static int decoder_code(int rc)
+{
+	return (rc <= CRL_E_SHORT_HEADER && rc >= CRL_E_BAD_PADDING) ||
+	       (rc <= CRL_E_ENTRY_NAME && rc >= CRL_E_LAST);
+}
+
 static void check_failed(const struct crl_msg *m, int rc)
 {
 	int a;
 
-	if (rc > CRL_OK || rc < CRL_E_BAD_PADDING ||
+	if (!decoder_code(rc) ||
 	    !crl_proto_strerror(rc) || crl_proto_errno(rc) <= 0)
 		abort();
 	for (a = 0; a < CRL_A_ATTR_MAX_; a++)

@@ -45,6 +45,25 @@ static inline int crl_t_list_ok(const struct crl_msg *m,
 	return 0;
 }
 
+/* 0 if the entries of a list reply are sound, else a line number. */
+static inline int crl_t_entries_ok(const struct crl_msg *m, const void *buf,
+				   size_t len)
+{
+	struct crl_entry_hdr h;
+	const char *name;
+	size_t off = 0, n;
+	int rc;
+
+	while ((rc = crl_entries_next(m, &off, &h, &name)) == 1) {
+		n = strlen(name);
+		if (!crl_t_in(name, n + 1, buf, len) || n == 0 ||
+		    n > CRL_ENTRY_NAME_MAX || strchr(name, '/') ||
+		    h.type > CRL_FT_BLK || h.mode > 07777)
+			return __LINE__;
+	}
+	return rc == 0 ? 0 : __LINE__;
+}
+
 /* 0 if one decoded value respects its kind, else a line number. */
 static inline int crl_t_value_ok(const struct crl_msg *m, int a,
 				 unsigned int kind, const void *buf,
@@ -69,6 +88,9 @@ static inline int crl_t_value_ok(const struct crl_msg *m, int a,
 		       0 : __LINE__;
 	case CRL_K_LIST:
 		return crl_t_list_ok(m, (enum crl_attr_type)a, buf, len);
+	case CRL_K_ENTRIES:
+		return a == CRL_A_ENTRIES ? crl_t_entries_ok(m, buf, len) :
+					    __LINE__;
 	case CRL_K_BYTES:
 		return 0;
 	default:
@@ -112,6 +134,19 @@ static inline void crl_t_put_list(struct crl_enc *e, const struct crl_msg *m,
 	crl_list_end(e);
 }
 
+static inline void crl_t_put_entries(struct crl_enc *e,
+				     const struct crl_msg *m)
+{
+	struct crl_entry_hdr h;
+	const char *name;
+	size_t off = 0;
+
+	crl_list_begin(e, CRL_A_ENTRIES);
+	while (crl_entries_next(m, &off, &h, &name) == 1)
+		crl_put_entry(e, &h, name);
+	crl_list_end(e);
+}
+
 static inline void crl_t_put_attr(struct crl_enc *e, const struct crl_msg *m,
 				  enum crl_attr_type a, unsigned int kind)
 {
@@ -131,6 +166,9 @@ static inline void crl_t_put_attr(struct crl_enc *e, const struct crl_msg *m,
 		break;
 	case CRL_K_LIST:
 		crl_t_put_list(e, m, a);
+		break;
+	case CRL_K_ENTRIES:
+		crl_t_put_entries(e, m);
 		break;
 	default:
 		p = crl_msg_bytes(m, a, &n);
