@@ -79,6 +79,7 @@ int crl_client_spawn(struct crl_client *c, const char *helper,
 
 void crl_client_begin(struct crl_client *c, struct crl_enc *e, uint16_t type)
 {
+	c->call_type = type;
 	crl_enc_init(e, c->out, sizeof(c->out), type, c->next_id++);
 }
 
@@ -92,16 +93,90 @@ static int error_reply(struct crl_client *c, const struct crl_msg *m)
 		 crl_escape_text(crl_msg_str(m, CRL_A_MESSAGE), esc));
 	if (e == 0 || e > 4095)
 		e = EPROTO;
+	c->remote_errno = (int)e;
 	return -(int)e;
 }
 
-int crl_client_call(struct crl_client *c, struct crl_enc *e,
-		    struct crl_msg *reply)
+static void close_fds(const int *fds, unsigned int n)
 {
-	uint32_t id = (uint32_t)(c->next_id - 1);
-	ssize_t n = crl_enc_finish(e);
+	for (unsigned int i = 0; i < n; i++)
+		close(fds[i]);
+}
+
+/* Decode a received frame and check that it answers the last call. */
+static int check_reply(struct crl_client *c, size_t len, struct crl_msg *reply)
+{
+	int r = crl_decode_reply(c->in, len, reply);
+
+	if (r != CRL_OK) {
+		snprintf(c->err, sizeof(c->err), "bad reply: %s",
+			 crl_proto_strerror(r));
+		return -EBADMSG;
+	}
+	/* request id 0: the helper refused the connection or a frame before
+	 * it could read a request id */
+	if (crl_msg_is_error(reply) &&
+	    (reply->request_id == c->call_id || reply->request_id == 0))
+		return error_reply(c, reply);
+	if (reply->request_id != c->call_id || reply->type != c->call_type) {
+		snprintf(c->err, sizeof(c->err), "reply does not match the request");
+		return -EPROTO;
+	}
+	return 0;
+}
+
+/*
+ * Receive one reply to the last call.  Descriptors are taken only for a
+ * reply that checks out; on any failure those that came are closed, so a
+ * confused or hostile peer cannot make us leak them.
+ */
+static int recv_reply(struct crl_client *c, struct crl_msg *reply, int *fds,
+		      unsigned int max_fds, unsigned int *nfds)
+{
+	int got[CRL_FDS_MAX];
+	unsigned int ngot = 0;
+	ssize_t n;
 	int r;
 
+	if (nfds)
+		*nfds = 0;
+	if (max_fds > CRL_FDS_MAX || (max_fds > 0 && (!fds || !nfds)))
+		return fail(c, EINVAL, "receive");
+	n = crl_recv_frame(c->fd, c->in, sizeof(c->in), got, max_fds, &ngot);
+	/* the reset is reported first; a reply queued before it still
+	 * follows */
+	if (n == CRL_E_IO && errno == ECONNRESET)
+		n = crl_recv_frame(c->fd, c->in, sizeof(c->in), got, max_fds,
+				   &ngot);
+	if (n == 0)
+		return fail(c, ECONNRESET, "helper closed the connection");
+	if (n < 0) {
+		snprintf(c->err, sizeof(c->err), "receive: %s",
+			 n == CRL_E_IO ? strerror(errno) : crl_proto_strerror((int)n));
+		return n == CRL_E_IO ? -errno : -EBADMSG;
+	}
+	r = check_reply(c, (size_t)n, reply);
+	if (r < 0) {
+		close_fds(got, ngot);
+		return r;
+	}
+	if (ngot > 0)
+		memcpy(fds, got, ngot * sizeof(int));
+	if (nfds)
+		*nfds = ngot;
+	return 0;
+}
+
+int crl_client_call_fds(struct crl_client *c, struct crl_enc *e,
+			struct crl_msg *reply, int *fds, unsigned int max_fds,
+			unsigned int *nfds)
+{
+	ssize_t n = crl_enc_finish(e);
+
+	c->remote_errno = 0;
+	c->call_id = (uint32_t)(c->next_id - 1);
+	if (nfds)
+		*nfds = 0;
 	if (n < 0) {
 		snprintf(c->err, sizeof(c->err), "request: %s",
 			 crl_proto_strerror((int)n));
@@ -112,34 +187,25 @@ int crl_client_call(struct crl_client *c, struct crl_enc *e,
 	if (crl_send_frame(c->fd, c->out, (size_t)n, NULL, 0) < 0 &&
 	    errno != EPIPE && errno != ECONNRESET)
 		return fail(c, errno, "send");
-	n = crl_recv_frame(c->fd, c->in, sizeof(c->in), NULL, 0, NULL);
-	/* the reset is reported first; a reply queued before it still
-	 * follows */
-	if (n == CRL_E_IO && errno == ECONNRESET)
-		n = crl_recv_frame(c->fd, c->in, sizeof(c->in), NULL, 0, NULL);
-	if (n == 0)
-		return fail(c, ECONNRESET, "helper closed the connection");
-	if (n < 0) {
-		snprintf(c->err, sizeof(c->err), "receive: %s",
-			 n == CRL_E_IO ? strerror(errno) : crl_proto_strerror((int)n));
-		return n == CRL_E_IO ? -errno : -EBADMSG;
-	}
-	r = crl_decode_reply(c->in, (size_t)n, reply);
-	if (r != CRL_OK) {
-		snprintf(c->err, sizeof(c->err), "bad reply: %s",
-			 crl_proto_strerror(r));
-		return -EBADMSG;
-	}
-	/* request id 0: the helper refused the connection or a frame before
-	 * it could read a request id */
-	if (crl_msg_is_error(reply) &&
-	    (reply->request_id == id || reply->request_id == 0))
-		return error_reply(c, reply);
-	if (reply->request_id != id) {
-		snprintf(c->err, sizeof(c->err), "reply does not match the request");
-		return -EPROTO;
-	}
-	return 0;
+	return recv_reply(c, reply, fds, max_fds, nfds);
+}
+
+int crl_client_call(struct crl_client *c, struct crl_enc *e,
+		    struct crl_msg *reply)
+{
+	return crl_client_call_fds(c, e, reply, NULL, 0, NULL);
+}
+
+int crl_client_reply_more(const struct crl_msg *reply)
+{
+	return crl_msg_has(reply, CRL_A_FLAGS) &&
+	       (crl_msg_u32(reply, CRL_A_FLAGS) & CRL_FS_MORE);
+}
+
+int crl_client_next(struct crl_client *c, struct crl_msg *reply)
+{
+	c->remote_errno = 0;
+	return recv_reply(c, reply, NULL, 0, NULL);
 }
 
 int crl_client_hello(struct crl_client *c, const char *name)

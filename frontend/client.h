@@ -16,6 +16,9 @@ struct crl_client {
 	int fd;
 	pid_t child;                /* spawned helper, or 0 */
 	uint32_t next_id;
+	uint32_t call_id;           /* request id of the last call */
+	uint16_t call_type;         /* its message type */
+	int remote_errno;           /* errno of the last error reply, else 0 */
 	uint32_t version;           /* negotiated at hello */
 	char server[128];           /* helper's name and version */
 	char err[256];
@@ -33,9 +36,25 @@ int crl_client_hello(struct crl_client *c, const char *name);
 /* Start a request frame in c->out; fill it with crl_put_*(). */
 void crl_client_begin(struct crl_client *c, struct crl_enc *e, uint16_t type);
 /* Send it and wait for its reply, decoded into *reply (pointing into
- * c->in).  An error reply gives -ERRNO and its message in c->err. */
+ * c->in).  An error reply gives -ERRNO, its message in c->err and the
+ * errno in c->remote_errno (0 for failures found on this side).  A reply
+ * that carries descriptors is an error here (-EBADMSG, none kept). */
 int crl_client_call(struct crl_client *c, struct crl_enc *e,
 		    struct crl_msg *reply);
+/* The same, taking at most max_fds (<= CRL_FDS_MAX) descriptors that come
+ * with the reply into fds[], their number into *nfds.  On success the
+ * caller owns and closes them; on failure none is left open.  They are
+ * close-on-exec. */
+int crl_client_call_fds(struct crl_client *c, struct crl_enc *e,
+			struct crl_msg *reply, int *fds, unsigned int max_fds,
+			unsigned int *nfds);
+/* Nonzero when a reply announces further replies to the same request
+ * (CRL_A_FLAGS has CRL_FS_MORE: a long directory listing). */
+int crl_client_reply_more(const struct crl_msg *reply);
+/* Receive the next reply to the last call, after one that announced
+ * more.  Same conventions as crl_client_call(); *reply replaces the
+ * previous one (both live in c->in). */
+int crl_client_next(struct crl_client *c, struct crl_msg *reply);
 void crl_client_close(struct crl_client *c);
 
 #endif

@@ -5,12 +5,14 @@
  *   corralctl [--helper SOCKET | --spawn HELPER] [--policy FILE] COMMAND
  *
  * Failures print "corralctl: OP OBJECT: reason" and exit 1; usage errors
- * exit 2.
+ * exit 2.  This file holds the global options, ping and create; the file
+ * operations are in ctl_fs.c.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,16 +20,8 @@
 #include <time.h>
 
 #include "common/escape.h"
-#include "frontend/client.h"
+#include "frontend/ctl.h"
 #include "policy/policy.h"
-
-struct ctl {
-	const char *helper_socket;  /* --helper */
-	const char *spawn_helper;   /* --spawn */
-	const char *policy_path;    /* --policy */
-	const char *target;         /* what error messages name */
-	struct crl_client client;
-};
 
 static void usage(FILE *f)
 {
@@ -35,17 +29,45 @@ static void usage(FILE *f)
 		"usage: corralctl [--helper SOCKET | --spawn HELPER] [--policy FILE] COMMAND\n"
 		"\n"
 		"commands:\n"
-		"  ping        check that the helper answers; show its version and\n"
-		"              the digest of the policy it enforces\n");
+		"  ping              check that the helper answers; show its version\n"
+		"                    and the digest of the policy it enforces\n"
+		"  create PROJECT    make the project's home (idempotent); print its uid\n"
+		"  fs PROJECT OP ARGS...\n"
+		"                    a file operation in the project's home:\n");
+	ctl_fs_usage(f);
 }
 
-static int failf(const struct ctl *t, const char *op, const char *why)
+int ctl_fail(const char *op, const char *object, const char *why)
 {
 	char esc[CRL_ESCAPE_OUT_MAX];
 
 	fprintf(stderr, "corralctl: %s %s: %s\n", op,
-		crl_escape_text(t->target, esc), why);
-	return 1;
+		crl_escape_text(object, esc), why);
+	return CTL_EXIT_FAIL;
+}
+
+static int failf(const struct ctl *t, const char *op, const char *why)
+{
+	return ctl_fail(op, t->target, why);
+}
+
+const char *ctl_reason(const struct crl_client *c, char *buf, size_t len)
+{
+	const char *base;
+
+	if (!c->remote_errno) {
+		snprintf(buf, len, "%s", c->err);
+		return buf;
+	}
+	base = strerror(c->remote_errno);
+	/* the helper's message is already escaped (client.c) */
+	if (!c->err[0] || strcmp(c->err, base) == 0)
+		snprintf(buf, len, "%s", base);
+	else if (strncmp(c->err, base, strlen(base)) == 0)
+		snprintf(buf, len, "%s", c->err);
+	else
+		snprintf(buf, len, "%s (%s)", base, c->err);
+	return buf;
 }
 
 /* Without --helper: the policy's socket, else the built-in default. */
@@ -61,8 +83,9 @@ static const char *default_socket(const char *policy_path, char *buf, size_t len
 	return buf;
 }
 
-static int ctl_connect(struct ctl *t)
+int ctl_connect(struct ctl *t)
 {
+	char why[512];
 	int r;
 
 	if (t->spawn_helper)
@@ -71,7 +94,9 @@ static int ctl_connect(struct ctl *t)
 		r = crl_client_connect(&t->client, t->helper_socket);
 	if (r == 0)
 		r = crl_client_hello(&t->client, "corralctl");
-	return r;
+	if (r < 0)
+		return failf(t, "connect", ctl_reason(&t->client, why, sizeof(why)));
+	return 0;
 }
 
 static double now_us(void)
@@ -89,7 +114,7 @@ static int cmd_ping(struct ctl *t)
 	struct crl_msg m;
 	const void *echo;
 	size_t len = 0;
-	char hex[65];
+	char hex[65], why[512];
 	double t0, t1;
 	int r;
 
@@ -101,14 +126,15 @@ static int cmd_ping(struct ctl *t)
 	r = crl_client_call(&t->client, &e, &m);
 	t1 = now_us();
 	if (r < 0)
-		return failf(t, "ping", t->client.err);
+		return failf(t, "ping", ctl_reason(&t->client, why, sizeof(why)));
 	echo = crl_msg_bytes(&m, CRL_A_DATA, &len);
 	if (!echo || len != sizeof(probe) || memcmp(echo, probe, len) != 0)
 		return failf(t, "ping", "reply does not echo the probe");
 	crl_client_begin(&t->client, &e, CRL_MSG_POLICY_DIGEST);
 	r = crl_client_call(&t->client, &e, &m);
 	if (r < 0)
-		return failf(t, "policy-digest", t->client.err);
+		return failf(t, "policy-digest",
+			     ctl_reason(&t->client, why, sizeof(why)));
 	crl_sha256_hex(crl_msg_bytes(&m, CRL_A_DIGEST, &len), hex);
 	printf("helper: %s (%s, protocol %u)\n", t->target, t->client.server,
 	       t->client.version);
@@ -151,28 +177,82 @@ static int parse_opts(struct ctl *t, int argc, char **argv)
 	return optind;
 }
 
+/* create PROJECT: make the home, print the project's uid. */
+int ctl_cmd_create(struct ctl *t, int argc, char **argv)
+{
+	struct crl_enc e;
+	struct crl_msg m;
+	char why[512];
+	int rc;
+
+	if (argc != 2) {
+		fprintf(stderr, "corralctl: usage: create PROJECT\n");
+		return CTL_EXIT_USAGE;
+	}
+	rc = ctl_connect(t);
+	if (rc)
+		return rc;
+	crl_client_begin(&t->client, &e, CRL_MSG_CREATE);
+	crl_put_str(&e, CRL_A_PROJECT, argv[1]);
+	if (crl_client_call(&t->client, &e, &m) < 0)
+		return ctl_fail("create", argv[1],
+				ctl_reason(&t->client, why, sizeof(why)));
+	if (!crl_msg_has(&m, CRL_A_UID))
+		return ctl_fail("create", argv[1], "reply carries no uid");
+	printf("%u\n", crl_msg_u32(&m, CRL_A_UID));
+	return 0;
+}
+
+static int cmd_ping_args(struct ctl *t, int argc, char **argv)
+{
+	int rc;
+
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, "corralctl: usage: ping\n");
+		return CTL_EXIT_USAGE;
+	}
+	rc = ctl_connect(t);
+	return rc ? rc : cmd_ping(t);
+}
+
+struct command {
+	const char *name;
+	int (*run)(struct ctl *t, int argc, char **argv);
+};
+
+static const struct command commands[] = {
+	{ "ping", cmd_ping_args },
+	{ "create", ctl_cmd_create },
+	{ "fs", ctl_cmd_fs },
+};
+
 int main(int argc, char **argv)
 {
 	static struct ctl t;
 	char sockbuf[256];
-	const char *cmd;
+	const struct command *cmd = NULL;
 	int i, rc;
 
+	/* a reader that goes away (cat | head) is EPIPE, handled where it
+	 * happens, not a signal that kills us in the middle of a put */
+	signal(SIGPIPE, SIG_IGN);
+	t.client.fd = -1;           /* nothing to close before a connect */
 	i = parse_opts(&t, argc, argv);
-	cmd = argv[i];
-	if (strcmp(cmd, "ping") != 0 || i + 1 != argc) {
-		fprintf(stderr, "corralctl: unknown command or extra arguments: %s\n", cmd);
+	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
+		if (strcmp(argv[i], commands[k].name) == 0)
+			cmd = &commands[k];
+	if (!cmd) {
+		fprintf(stderr, "corralctl: unknown command: %s\n", argv[i]);
 		usage(stderr);
-		return 2;
+		return CTL_EXIT_USAGE;
 	}
 	if (!t.spawn_helper && !t.helper_socket)
 		t.helper_socket = default_socket(t.policy_path ? t.policy_path :
 						 CORRAL_POLICY_PATH, sockbuf,
 						 sizeof(sockbuf));
 	t.target = t.spawn_helper ? t.spawn_helper : t.helper_socket;
-	if (ctl_connect(&t) < 0)
-		return failf(&t, "connect", t.client.err);
-	rc = cmd_ping(&t);
+	rc = cmd->run(&t, argc - i, argv + i);
 	crl_client_close(&t.client);
 	return rc;
 }

@@ -28,14 +28,20 @@ check() { # check DESCRIPTION CMD...
 
 require_root() { [ "$(id -u)" = 0 ] || skip "needs root (real namespaces, setuid, peer uids)"; }
 
+# at_cleanup CMD: a command string run (eval) at exit, after the started
+# processes are gone and before $T is removed (umount a test's mount).
+CLEANUP_CMDS=()
+at_cleanup() { CLEANUP_CMDS+=("$1"); }
+
 cleanup() {
-	local p
+	local p c
 	for p in $PIDS; do kill -TERM "$p" 2>/dev/null; done
 	for p in $PIDS; do
 		for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
 		kill -KILL "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
 	done
+	for c in "${CLEANUP_CMDS[@]}"; do eval "$c"; done
 	[ -n "$T" ] && rm -rf "$T"
 }
 trap cleanup EXIT

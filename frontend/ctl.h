@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * corralctl internals shared by its command files.
+ *
+ * Exit status convention, kept by every command: 0 success, 1 failure
+ * (one line "corralctl: OP OBJECT: reason" on stderr), 2 usage error.
+ */
+#ifndef CORRAL_CTL_H
+#define CORRAL_CTL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "frontend/client.h"
+
+#define CTL_EXIT_FAIL  1
+#define CTL_EXIT_USAGE 2
+
+struct ctl {
+	const char *helper_socket;  /* --helper */
+	const char *spawn_helper;   /* --spawn */
+	const char *policy_path;    /* --policy */
+	const char *target;         /* the helper, as error messages name it */
+	struct crl_client client;
+};
+
+/* Connect (or spawn) and say hello; on failure print
+ * "corralctl: connect HELPER: reason" and return CTL_EXIT_FAIL. */
+int ctl_connect(struct ctl *t);
+
+/*
+ * The reason of the client's last failure, for "OP OBJECT: reason":
+ * for an error reply, strerror() of its errno followed by the helper's
+ * message in parentheses when that says more ("No such file or directory
+ * (parent 'a' does not exist)"); for a failure on this side, what failed
+ * and why ("receive: Connection reset by peer").
+ */
+const char *ctl_reason(const struct crl_client *c, char *buf, size_t len);
+
+/* Print "corralctl: OP OBJECT: why" (OBJECT escaped); returns
+ * CTL_EXIT_FAIL. */
+int ctl_fail(const char *op, const char *object, const char *why);
+
+/* Commands. */
+int ctl_cmd_create(struct ctl *t, int argc, char **argv);
+int ctl_cmd_fs(struct ctl *t, int argc, char **argv);
+void ctl_fs_usage(FILE *f);
+
+#endif
