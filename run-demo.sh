@@ -6,7 +6,9 @@
 # the tree, writes a temporary policy, starts corral-helper on a temporary
 # socket, shows corral-policy's audit of that policy, talks to the helper with
 # corralctl (as root and as the policy's frontend user), shows a refused
-# caller and the audit lines, then stops the helper and removes everything.
+# caller, creates a project and works on files in its home (and is refused
+# outside it), shows the audit lines, then stops the helper and removes
+# everything.
 set -eu
 cd "$(dirname "$0")"
 top=$(pwd)
@@ -69,6 +71,21 @@ echo "== corralctl ping (as frontend_user nobody)"
 setpriv --reuid=nobody --regid=nogroup --clear-groups "$T/corralctl" --helper "$T/helper.sock" ping
 echo "== corralctl ping (as uid 1, not the frontend user: refused)"
 setpriv --reuid=1 --regid=nogroup --clear-groups "$T/corralctl" --helper "$T/helper.sock" ping || true
+P=$(cat /proc/sys/kernel/random/uuid)
+echo "== corralctl create $P (a home owned by a fresh project uid)"
+_build/frontend/corralctl --helper "$T/helper.sock" create "$P"
+ls -ln "$T/homes"
+echo "== file operations in the home, as the project's uid, never outside it"
+ctl() { _build/frontend/corralctl --helper "$T/helper.sock" "$@"; }
+ctl fs "$P" mkdir -p notes/2026
+printf 'hello from corral\n' | ctl fs "$P" put notes/2026/hello.txt
+ctl fs "$P" ls notes/2026
+ctl fs "$P" cat notes/2026/hello.txt
+ctl fs "$P" ln -s /etc notes/etc-link
+echo "-- going through a symlink is refused:"
+ctl fs "$P" cat notes/etc-link/passwd || true
+echo "-- so is a path that climbs out:"
+ctl fs "$P" cat ../../etc/passwd || true
 echo "== the helper's privileges"
 grep -E '^(CapEff|CapBnd|NoNewPrivs|Seccomp):' "/proc/$helper_pid/status"
 sleep 0.2
