@@ -34,7 +34,7 @@
 	[CRL_A_PATH] = { CRL_K_PATH, REQ }
 
 /* Requests, indexed by message type.  A type number without an entry
- * (5-9: the project lifecycle, to come) stays unknown. */
+ * stays unknown. */
 static const struct crl_schema req_schemas[CRL_MSG_TYPE_MAX_] = {
 	[CRL_MSG_HELLO] = { "hello", {
 		[CRL_A_VERSION_MIN] = { CRL_K_U32, REQ },
@@ -48,6 +48,26 @@ static const struct crl_schema req_schemas[CRL_MSG_TYPE_MAX_] = {
 	[CRL_MSG_CREATE] = { "create", {
 		[CRL_A_PROJECT] = { CRL_K_STRING, REQ },
 	} },
+	[CRL_MSG_START] = { "start", {
+		[CRL_A_PROJECT] = { CRL_K_STRING, REQ },
+		[CRL_A_ARGV] = { CRL_K_LIST, OPT },
+	} },
+	[CRL_MSG_EXEC] = { "exec", {
+		[CRL_A_PROJECT] = { CRL_K_STRING, REQ },
+		[CRL_A_ARGV] = { CRL_K_LIST, REQ },
+		[CRL_A_ENV] = { CRL_K_LIST, OPT },
+		[CRL_A_CWD] = { CRL_K_PATH, OPT },
+		[CRL_A_FLAGS] = { CRL_K_U32, OPT },
+		[CRL_A_TIMEOUT] = { CRL_K_U32, OPT },
+	} },
+	[CRL_MSG_STOP] = { "stop", {
+		[CRL_A_PROJECT] = { CRL_K_STRING, REQ },
+		[CRL_A_GRACE] = { CRL_K_U32, OPT },
+	} },
+	[CRL_MSG_STATUS] = { "status", {
+		[CRL_A_PROJECT] = { CRL_K_STRING, REQ },
+	} },
+	[CRL_MSG_LIST] = { "list", { { 0, 0 } } },
 	[CRL_MSG_FS_MKDIR] = { "fs-mkdir", { FS_REQ,
 		[CRL_A_MODE] = { CRL_K_U32, OPT },
 		[CRL_A_FLAGS] = { CRL_K_U32, OPT },
@@ -118,6 +138,28 @@ static const struct crl_schema reply_schemas[CRL_MSG_TYPE_MAX_] = {
 	[CRL_MSG_CREATE] = { "create reply", {
 		[CRL_A_UID] = { CRL_K_U32, REQ },
 		[CRL_A_GID] = { CRL_K_U32, REQ },
+	} },
+	[CRL_MSG_START] = { "start reply", {
+		[CRL_A_PID] = { CRL_K_U32, REQ },
+		[CRL_A_STARTED] = { CRL_K_U64, REQ },
+	} },
+	/* Two replies: the first with PID (and the fds), the last with EXIT. */
+	[CRL_MSG_EXEC] = { "exec reply", {
+		[CRL_A_PID] = { CRL_K_U32, OPT },
+		[CRL_A_EXIT] = { CRL_K_U32, OPT },
+	} },
+	[CRL_MSG_STOP] = { "stop reply", { EMPTY } },
+	[CRL_MSG_STATUS] = { "status reply", {
+		[CRL_A_RUNNING] = { CRL_K_U32, REQ },
+		[CRL_A_PID] = { CRL_K_U32, OPT },
+		[CRL_A_STARTED] = { CRL_K_U64, OPT },
+		[CRL_A_PIDS] = { CRL_K_U32, OPT },
+		[CRL_A_MEMORY] = { CRL_K_U64, OPT },
+		[CRL_A_CPU] = { CRL_K_U64, OPT },
+	} },
+	[CRL_MSG_LIST] = { "list reply", {
+		[CRL_A_PROJECTS] = { CRL_K_LIST, REQ },
+		[CRL_A_FLAGS] = { CRL_K_U32, OPT },
 	} },
 	[CRL_MSG_FS_MKDIR] = { "fs-mkdir reply", { EMPTY } },
 	[CRL_MSG_FS_UNLINK] = { "fs-unlink reply", { EMPTY } },

@@ -50,7 +50,18 @@ enum crl_msg_type {
 	CRL_MSG_POLICY_DIGEST = 3,  /* SHA-256 of the loaded policy */
 	CRL_MSG_CREATE = 4,         /* make a project's home (idempotent):
 				     * PROJECT; reply: UID GID */
-	/* 5-9: reserved for the project lifecycle (start, exec, stop, ...) */
+	/* Project lifecycle (DESIGN 3).  See corral-protocol(7). */
+	CRL_MSG_START = 5,          /* PROJECT, ARGV opt (default: the
+				     * policy's command); reply: PID STARTED */
+	CRL_MSG_EXEC = 6,           /* PROJECT ARGV, ENV CWD FLAGS(TTY)
+				     * TIMEOUT opt; first reply: PID and the
+				     * fds (stdin stdout stderr, or one pty
+				     * master); second reply: EXIT */
+	CRL_MSG_STOP = 7,           /* PROJECT, GRACE opt (seconds) */
+	CRL_MSG_STATUS = 8,         /* PROJECT; reply: RUNNING, and when
+				     * running PID STARTED PIDS MEMORY CPU */
+	CRL_MSG_LIST = 9,           /* reply: PROJECTS (running ones); FLAGS
+				     * MORE when further replies follow */
 	/* File operations in one project's home (DESIGN 3), all PROJECT+PATH
 	 * but COMMIT and ABORT (TOKEN only); replies are empty unless said */
 	CRL_MSG_FS_MKDIR = 10,      /* MODE opt, FLAGS opt: PARENTS */
@@ -90,6 +101,7 @@ enum crl_msg_type {
 #define CRL_FS_APPEND       0x040u  /* open_write: O_APPEND */
 #define CRL_FS_EXCL         0x080u  /* open_write: O_EXCL (with CREATE) */
 #define CRL_FS_MORE         0x100u  /* list reply: more replies follow */
+#define CRL_EXEC_TTY        0x200u  /* exec: a pty instead of three pipes */
 
 /* CRL_A_FILE_TYPE and the type field of a list entry. */
 enum crl_file_type {
@@ -147,7 +159,20 @@ enum crl_attr_type {
 	CRL_A_ENTRIES = 28,         /* nested CRL_A_ENTRY attributes */
 	CRL_A_ENTRY = 29,           /* struct crl_entry_hdr + name */
 	CRL_A_TOKEN = 30,           /* u32: names a pending atomic replace */
-	CRL_A_ATTR_MAX_ = 31,       /* one past the last known attribute */
+	CRL_A_PID = 31,             /* u32: a host pid (start: the project's
+				     * init; exec: the command) */
+	CRL_A_EXIT = 32,            /* u32: wait status, as waitpid() gives */
+	CRL_A_CWD = 33,             /* path: absolute, inside the sandbox */
+	CRL_A_GRACE = 34,           /* u32: seconds between SIGTERM and SIGKILL */
+	CRL_A_TIMEOUT = 35,         /* u32: seconds before the command is
+				     * killed (0: none) */
+	CRL_A_RUNNING = 36,         /* u32: 1 running, 0 not */
+	CRL_A_STARTED = 37,         /* u64: start time, ns since the epoch */
+	CRL_A_PIDS = 38,            /* u32: processes in the project now */
+	CRL_A_MEMORY = 39,          /* u64: bytes charged to the project */
+	CRL_A_CPU = 40,             /* u64: cpu time used, ns */
+	CRL_A_PROJECTS = 41,        /* list of strings: project ids */
+	CRL_A_ATTR_MAX_ = 42,       /* one past the last known attribute */
 };
 
 /* Value kinds a schema can demand of an attribute. */
