@@ -95,6 +95,39 @@ static int check_request(struct op_ctx *o, uint32_t allowed,
 	return err ? err : check_values(o);
 }
 
+/* The project's home: the connection's open one when it is the same
+ * project, checked again with fstat (its owner or mode may have changed
+ * since); else opened afresh at fsuid 0, and kept for the next request. */
+static int fs_home(struct op_ctx *o)
+{
+	struct conn *c = o->c;
+	int err;
+
+	if (c->home.fd >= 0 && strcmp(c->home_id, o->project) == 0) {
+		err = project_check(o, c->home.fd, &c->home);
+		if (!err) {
+			o->home = c->home;
+			return 0;
+		}
+	}
+	fs_home_forget(c);
+	priv_fsid_leave();
+	err = project_open(o, o->project);
+	if (err)
+		return err;
+	c->home = o->home;
+	snprintf(c->home_id, sizeof(c->home_id), "%s", o->project);
+	return 0;
+}
+
+void fs_home_forget(struct conn *c)
+{
+	if (c->home.fd >= 0)
+		close(c->home.fd);
+	c->home.fd = -1;
+	c->home_id[0] = '\0';
+}
+
 /* Everything in the request first, without a system call; then the
  * home; then the fsuid. */
 int fs_prepare(struct op_ctx *o, uint32_t allowed, unsigned int rules)
@@ -107,31 +140,26 @@ int fs_prepare(struct op_ctx *o, uint32_t allowed, unsigned int rules)
 	err = check_request(o, allowed, rules);
 	if (err)
 		return err;
-	err = project_open(o, o->project);
+	err = fs_home(o);
 	if (err)
 		return err;
 	return fs_enter(o, o->home.uid, o->home.gid);
 }
 
+/* The identity stays (priv.c records it) for the next file operation of
+ * the same project; ops.c returns to fsuid 0 before any other request. */
 int fs_enter(struct op_ctx *o, uid_t uid, gid_t gid)
 {
 	if (priv_fsid_enter(uid, gid) < 0)
 		return op_fail(o, EPERM, "cannot take the project's "
 			       "filesystem identity");
-	o->fsid_entered = 1;
 	return 0;
 }
 
-/* Not being able to return to fsuid 0 is not a request error: the next
- * request would run with the wrong identity.  End the process. */
+/* The connection's home (fs_home) stays open; any other is closed. */
 void fs_release(struct op_ctx *o)
 {
-	if (o->fsid_entered && priv_fsid_leave() < 0) {
-		log_error("cannot restore filesystem identity 0: exiting");
-		_exit(1);
-	}
-	o->fsid_entered = 0;
-	if (o->home.fd >= 0)
+	if (o->home.fd >= 0 && o->home.fd != o->c->home.fd)
 		close(o->home.fd);
 	o->home.fd = -1;
 }

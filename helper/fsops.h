@@ -48,6 +48,7 @@
 int fs_prepare(struct op_ctx *o, uint32_t allowed_flags,
 	       unsigned int path_rules);
 void fs_release(struct op_ctx *o);
+void fs_home_forget(struct conn *c);
 int fs_enter(struct op_ctx *o, uid_t uid, gid_t gid);
 int fs_openat(int dirfd, const char *path, uint64_t flags, mode_t mode);
 int fs_parent(const struct op_ctx *o, const char *path, const char **leaf);

@@ -238,7 +238,6 @@ void fs_pending_discard_all(struct conn *c)
 		audit_request(c, &r);
 		if (!r.err)
 			pending_drop(p);        /* clears project and path */
-		if (priv_fsid_leave() < 0)
-			_exit(1);
+		priv_fsid_leave();
 	}
 }

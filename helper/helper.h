@@ -50,6 +50,13 @@ struct fs_pending {
 	char path[CRL_PATH_MAX + 1];  /* as requested, for the audit line */
 };
 
+/* A project's home, opened by project_open(). */
+struct fs_home {
+	int fd;                       /* O_PATH|O_DIRECTORY, or -1 */
+	uid_t uid;                    /* its owner: the project's uid */
+	gid_t gid;                    /* equals uid (corral.conf(5)) */
+};
+
 /* One client connection, served by one single-threaded process. */
 struct conn {
 	const struct helper *h;
@@ -61,15 +68,12 @@ struct conn {
 	uint32_t version;             /* negotiated protocol version */
 	uint32_t last_token;          /* of fs-replace, never 0 once issued */
 	struct fs_pending pending[FS_PENDING_MAX];
+	/* The home of the last file operation's project, kept open for the
+	 * next one (fsops.c): a client works in one project at a time. */
+	struct fs_home home;
+	char home_id[40];             /* its project id, "" when fd is -1 */
 	uint8_t in[CRL_FRAME_MAX];
 	uint8_t out[CRL_FRAME_MAX];
-};
-
-/* A project's home, opened for one request. */
-struct fs_home {
-	int fd;                       /* O_PATH|O_DIRECTORY, or -1 */
-	uid_t uid;                    /* its owner: the project's uid */
-	gid_t gid;                    /* equals uid (corral.conf(5)) */
 };
 
 /* The final reply to a request: a frame in conn->out (len bytes) and the
@@ -93,8 +97,7 @@ struct op_ctx {
 	const char *project;
 	const char *path;
 	const char *path2;
-	struct fs_home home;
-	int fsid_entered;             /* running as the project's fsuid */
+	struct fs_home home;          /* file operations: the connection's */
 	mode_t mode;                  /* checked MODE, for leaf handlers */
 	int fds[CRL_FDS_MAX];         /* descriptors for the final reply */
 	unsigned int nfds;
@@ -108,10 +111,11 @@ int priv_reduce_caps(const char **missing);
 int priv_confine_self(void);
 int priv_become_root_only(void);
 int priv_clear_groups(void);
-/* Filesystem identity of a project while a file operation runs; both
- * read the ids back and return -1 (errno EPERM) if they did not stick. */
+/* Filesystem identity of a project for file operations, kept between
+ * them; both read the ids back.  enter returns -1 (errno EPERM) if they did
+ * not stick; leave, back to 0, ends the process if it cannot. */
 int priv_fsid_enter(uid_t uid, gid_t gid);
-int priv_fsid_leave(void);
+void priv_fsid_leave(void);
 
 /* homeroot.c: create a missing home_root safely. */
 int homeroot_ensure(const char *path);
@@ -142,6 +146,7 @@ int op_send_more(struct op_ctx *o);
 
 /* project.c: project ids, homes, create. */
 int project_open(struct op_ctx *o, const char *id);
+int project_check(struct op_ctx *o, int fd, struct fs_home *home);
 int op_create(struct op_ctx *o);
 
 /* fsops*.c: file operations (fsops.h has the rest). */
@@ -160,6 +165,7 @@ struct audit_rec {
 	const char *val;
 };
 void audit_open(int log_stderr);
+void audit_reopen(void);        /* in a new connection process */
 void audit_request(const struct conn *c, const struct audit_rec *r);
 void audit_conn(const struct conn *c, const char *op, const char *result,
 		int err, const char *extra_key, const char *extra_val);

@@ -197,14 +197,16 @@ static long long now_us(void)
 	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* A file operation runs between fs_prepare() and fs_release(), which also
- * undoes what commit and abort set up for themselves. */
+/* A file operation runs between fs_prepare() and fs_release(); every
+ * other request at fsuid 0. */
 static int op_run(struct op_ctx *o, const struct op_entry *e)
 {
 	int err = 0;
 
 	if (e->flags & OP_FS)
 		err = fs_prepare(o, e->fs_flags, e->path_rules);
+	else
+		priv_fsid_leave();      /* only file operations keep it */
 	if (!err)
 		err = e->fn(o);
 	fs_release(o);

@@ -182,39 +182,64 @@ int priv_clear_groups(void)
 }
 
 /*
- * The filesystem identity of a project, for one file operation.  Setting
+ * The filesystem identity of a project, for its file operations.  Setting
  * fsuid from 0 to non-zero clears CAP_CHOWN (and any other file capability)
  * from the effective set, since the securebits leave SECBIT_NO_SETUID_FIXUP
  * unset: the project's own permissions apply, root's never do.  Back at
  * fsuid 0 the kept capabilities return.  setfsuid()/setfsgid() return the
  * previous value, so a second call with the same value reads it back (the
  * way OpenSSH's uidswap.c and bubblewrap prove a switch stuck).
+ *
+ * A connection's process keeps a project's identity from one file
+ * operation to the next (ops.c returns to 0 before anything else), so the
+ * identity in force is recorded here.  These two functions are the only
+ * code after start-up that changes it, and they record only what the
+ * kernel read back; failing to return to 0 ends the process.
  */
+static uid_t fs_uid_now;
+static gid_t fs_gid_now;
+
+/* The identity is not what it should be and cannot be put right: nothing
+ * more may run in this process. */
+static void __attribute__((noreturn)) priv_fsid_lost(void)
+{
+	log_error("cannot restore filesystem identity 0: exiting");
+	_exit(1);
+}
+
 int priv_fsid_enter(uid_t uid, gid_t gid)
 {
 	if (uid == 0 || gid == 0) {
 		errno = EPERM;
 		return -1;
 	}
+	if (fs_uid_now == uid && fs_gid_now == gid)
+		return 0;
+	priv_fsid_leave();      /* from one project to another through 0 */
 	setfsgid(gid);
 	setfsuid(uid);
 	if ((uid_t)setfsuid(uid) != uid || (gid_t)setfsgid(gid) != gid) {
-		(void)priv_fsid_leave();
+		fs_uid_now = (uid_t)-1;  /* unknown: make leave switch */
+		fs_gid_now = (gid_t)-1;
+		priv_fsid_leave();
 		errno = EPERM;
 		return -1;
 	}
+	fs_uid_now = uid;
+	fs_gid_now = gid;
 	return 0;
 }
 
-int priv_fsid_leave(void)
+void priv_fsid_leave(void)
 {
+	if (fs_uid_now == 0 && fs_gid_now == 0)
+		return;
 	setfsuid(0);
 	setfsgid(0);
-	if (setfsuid(0) != 0 || setfsgid(0) != 0) {
-		errno = EPERM;
-		return -1;
-	}
-	return 0;
+	if (setfsuid(0) != 0 || setfsgid(0) != 0)
+		priv_fsid_lost();
+	fs_uid_now = 0;
+	fs_gid_now = 0;
 }
 
 /* ---------------------------------------------------------------- seccomp */

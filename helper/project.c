@@ -40,12 +40,26 @@ static int home_is_valid(const struct crl_policy *p, const struct stat *st)
 	       !(st->st_mode & 022);
 }
 
+/* Is the open home fd still a safe one?  Fills *home from it. */
+int project_check(struct op_ctx *o, int fd, struct fs_home *home)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0 || !home_is_valid(o->c->h->policy, &st))
+		return op_fail(o, EPERM, "project home has an unsafe owner or "
+			       "mode (owner outside uid_range, or writable by "
+			       "group or others)");
+	home->fd = fd;
+	home->uid = st.st_uid;
+	home->gid = (gid_t)st.st_uid;
+	return 0;
+}
+
 /* At fsuid 0: home_root is root's (0711), the home is opened O_PATH. */
 int project_open(struct op_ctx *o, const char *id)
 {
 	const struct helper *h = o->c->h;
-	struct stat st;
-	int fd;
+	int fd, err;
 
 	if (!crl_project_id_valid(id))
 		return op_fail(o, EINVAL, "project id is not a lower-case UUID");
@@ -56,16 +70,10 @@ int project_open(struct op_ctx *o, const char *id)
 		return op_fail(o, EPERM, "project home is not a directory");
 	if (fd < 0)
 		return fs_fail(o, -fd);
-	if (fstat(fd, &st) < 0 || !home_is_valid(h->policy, &st)) {
+	err = project_check(o, fd, &o->home);
+	if (err)
 		close(fd);
-		return op_fail(o, EPERM, "project home has an unsafe owner or "
-			       "mode (owner outside uid_range, or writable by "
-			       "group or others)");
-	}
-	o->home.fd = fd;
-	o->home.uid = st.st_uid;
-	o->home.gid = (gid_t)st.st_uid;
-	return 0;
+	return err;
 }
 
 /* ------------------------------------------------------------ create */

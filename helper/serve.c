@@ -123,6 +123,7 @@ void serve_connection(const struct helper *h, int fd)
 	memset(&c, 0, sizeof(c));
 	c.h = h;
 	c.fd = fd;
+	c.home.fd = -1;
 	if (!peer_allowed(h, fd, &c.peer_uid, &c.peer_gid, &c.peer_pid)) {
 		audit_conn(&c, "connect", "denied", EACCES, NULL, NULL);
 		refuse_connection(fd, EACCES, "peer not allowed to use the helper");
@@ -132,6 +133,7 @@ void serve_connection(const struct helper *h, int fd)
 	while (serve_one(&c))
 		;
 	fs_pending_discard_all(&c);
+	priv_fsid_leave();
 	drain(fd);
 	audit_conn(&c, "disconnect", "ok", 0, NULL, NULL);
 }

@@ -13,3 +13,11 @@ tests_unit_check_ctl_parse_LDADD = $(CHECK_LIBS)
 
 TESTS += tests/integration/fsops.sh
 dist_check_SCRIPTS += tests/integration/fsops.sh
+
+# fs-session: several requests on one connection, for what a connection
+# process keeps between them (fsops.sh).
+check_PROGRAMS += tests/helpers/fs-session
+tests_helpers_fs_session_SOURCES = tests/helpers/fs-session.c \
+	tests/helpers/fscall.c tests/helpers/fscall.h
+tests_helpers_fs_session_LDADD = frontend/libcorralclient.a \
+	common/libcorralcommon.a

@@ -603,6 +603,30 @@ check "  (the file belongs to the project, not to nobody)" \
 	test "$(owner "$H1/d/by-nobody")" = "$U1:$G1"
 
 # ------------------------------------------------------------ audit
+# One connection, several requests: its process keeps the home and the
+# filesystem identity of its last project for the next file operation.
+# Neither may carry over to another project, nor to a request that needs
+# fsuid 0 (create makes a directory in home_root, root's and 0711), nor
+# outlive a home that became unsafe in between.
+Q1=$(new_uuid); Q2=$(new_uuid); Q3=$(new_uuid)
+ctl create "$Q1" > /dev/null && ctl create "$Q2" > /dev/null
+QU1=$(stat -c %u "$T/homes/$Q1"); QU2=$(stat -c %u "$T/homes/$Q2")
+out=$("$TESTS_BIN/fs-session" "$SOCK" "mkdir:$Q1:a1" "mkdir:$Q2:b1" \
+	"mkdir:$Q1:a2" ping "create:$Q3" "mkdir:$Q1:a3" \
+	"chmod-host:0770:$T/homes/$Q1" "stat:$Q1:a1" \
+	"chmod-host:0700:$T/homes/$Q1" "stat:$Q1:a1" 2>&1 | tr '\n' ' ')
+check "one connection: every step answered as expected" \
+	test "$out" = "0 0 0 0 0 0 0 -1 0 0 uid=$QU1 "
+[ "$out" = "0 0 0 0 0 0 0 -1 0 0 uid=$QU1 " ] || echo "# got: $out"
+check "one connection: files of project 1 belong to project 1" bash -c "
+	for d in a1 a2 a3; do
+		[ \$(stat -c %u '$T/homes/$Q1/'\$d) = $QU1 ] || exit 1
+	done"
+check "one connection: project 2's file belongs to project 2" \
+	test "$(stat -c %u "$T/homes/$Q2/b1")" = "$QU2"
+check "one connection: create after file operations ran as root" \
+	test -d "$T/homes/$Q3"
+
 sleep 0.2
 audit_has() { # audit_has OP RESULT ERRNO PATH-RE
 	grep -E "op=$1 .*project=$P1 .*path=$4[ ].*result=$2 .*errno=$3 .*duration_us=[0-9]+" \
