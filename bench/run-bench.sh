@@ -31,7 +31,7 @@ make -s -C "$build" -j"$(nproc)" helper/corral-helper bench/bench-fsops ||
 export top_srcdir="$top" top_builddir="$build"
 . "$top/tests/integration/lib.sh"
 make_world
-start_helper "$T/helper.log" || { echo "run-bench.sh: the helper did not start" >&2; exit 2; }
+start_helper "${CORRAL_BENCH_AUDIT_LOG:-$T/helper.log}" || { echo "run-bench.sh: the helper did not start" >&2; exit 2; }
 
 project=be7c0000-0000-4000-8000-000000000001
 echo "# corral-helper $(git -C "$top" describe --always --dirty 2>/dev/null || echo '?'), $(nproc) CPUs, $(uname -r), $seconds s per case"

@@ -6,64 +6,141 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <paths.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/escape.h"
 #include "helper/helper.h"
+
+/* Room for every field of struct audit_rec, each escaped at its longest. */
+#define AUDIT_LINE_MAX (5 * CRL_ESCAPE_OUT_MAX + 256)
+
+static int to_stderr;            /* --log-stderr */
+static int syslog_up;            /* _PATH_LOG accepted a connection */
+static pid_t my_pid;             /* for the stderr copy's prefix */
+
+/* Can syslog(3) deliver?  When nothing listens on _PATH_LOG, glibc tries
+ * to connect again on every line (three system calls each time, and the
+ * line is dropped anyway); the helper skips it instead.  Each connection
+ * process asks again once, so a logging daemon started later is used. */
+static int syslog_probe(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, ok;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", _PATH_LOG);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	ok = connect(fd, (const struct sockaddr *)&sa, sizeof(sa)) == 0;
+	close(fd);
+	return ok;
+}
 
 void audit_open(int log_stderr)
 {
 	/* connect now, while socket() is still unrestricted; glibc reads the
 	 * time zone once here instead of on the first line */
 	tzset();
-	openlog("corral-helper", LOG_PID | LOG_NDELAY | (log_stderr ? LOG_PERROR : 0),
-		LOG_AUTHPRIV);
+	to_stderr = log_stderr;
+	my_pid = getpid();
+	openlog("corral-helper", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
+	syslog_up = syslog_probe();
+	if (!syslog_up)
+		fprintf(stderr, "corral-helper: warning: nothing listens on %s: "
+			"audit lines %s\n", _PATH_LOG, log_stderr ?
+			"go to standard error only" : "are lost");
+}
+
+void audit_reopen(void)
+{
+	my_pid = getpid();
+	if (!syslog_up)
+		syslog_up = syslog_probe();
+}
+
+/* One line to syslog and, with --log-stderr, to stderr in one write(2), in
+ * the form glibc's LOG_PERROR gives it. */
+static void emit(int prio, const char *line)
+{
+	char buf[AUDIT_LINE_MAX + 64];
+	size_t n, len;
+
+	if (syslog_up)
+		syslog(prio, "%s", line);
+	if (!to_stderr)
+		return;
+	n = (size_t)snprintf(buf, sizeof(buf), "corral-helper[%d]: ", (int)my_pid);
+	len = strlen(line);
+	if (len > sizeof(buf) - 1 - n)
+		len = sizeof(buf) - 1 - n;
+	memcpy(buf + n, line, len);
+	buf[n + len] = '\n';
+	(void)!write(STDERR_FILENO, buf, n + len + 1);
 }
 
 void audit_peer(uid_t uid, pid_t pid, const char *op, const char *result,
 		int err, const char *detail)
 {
-	char esc[CRL_ESCAPE_OUT_MAX];
+	char esc[CRL_ESCAPE_OUT_MAX], line[AUDIT_LINE_MAX];
 
-	syslog(LOG_NOTICE, "op=%s peer_uid=%u peer_pid=%d result=%s errno=%d detail=%s",
-	       op, (unsigned int)uid, (int)pid, result, err,
-	       crl_escape_str(detail, esc));
+	snprintf(line, sizeof(line), "op=%s peer_uid=%u peer_pid=%d result=%s "
+		 "errno=%d detail=%s", op, (unsigned int)uid, (int)pid, result,
+		 err, crl_escape_str(detail, esc));
+	emit(LOG_NOTICE, line);
 }
 
-/* Room for every field of struct audit_rec, each escaped at its longest. */
-#define AUDIT_LINE_MAX (5 * CRL_ESCAPE_OUT_MAX + 256)
-
+/* A line built by appending, without printf: this runs once per request. */
 struct line {
 	char buf[AUDIT_LINE_MAX];
-	size_t len;
+	size_t len;                   /* < sizeof(buf): room for the NUL */
 };
 
-static void add_raw(struct line *l, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void add_raw(struct line *l, const char *fmt, ...)
+static void add_str(struct line *l, const char *s)
 {
-	va_list ap;
-	int n;
+	size_t n = strlen(s), room = sizeof(l->buf) - 1 - l->len;
 
-	if (l->len >= sizeof(l->buf))
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(l->buf + l->len, sizeof(l->buf) - l->len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		l->len += (size_t)n;
+	if (n > room)
+		n = room;
+	memcpy(l->buf + l->len, s, n);
+	l->len += n;
+	l->buf[l->len] = '\0';
 }
 
-/* key=value with the value escaped; a NULL value leaves the field out. */
+static void add_num(struct line *l, long long v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+			       (unsigned long long)v;
+
+	*--p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	add_str(l, p);
+}
+
+/* " key=value", the value escaped; a NULL value leaves the field out. */
 static void add_esc(struct line *l, const char *key, const char *val)
 {
 	char esc[CRL_ESCAPE_OUT_MAX];
 
-	if (key && val)
-		add_raw(l, " %s=%s", key, crl_escape_str(val, esc));
+	if (!key || !val)
+		return;
+	add_str(l, " ");
+	add_str(l, key);
+	add_str(l, "=");
+	add_str(l, crl_escape_str(val, esc));
 }
 
 /*
@@ -76,17 +153,26 @@ void audit_request(const struct conn *c, const struct audit_rec *r)
 	static struct line l;
 
 	l.len = 0;
-	add_raw(&l, "op=%s peer_uid=%u peer_pid=%d", r->op,
-		(unsigned int)c->peer_uid, (int)c->peer_pid);
+	add_str(&l, "op=");
+	add_str(&l, r->op);
+	add_str(&l, " peer_uid=");
+	add_num(&l, (long long)c->peer_uid);
+	add_str(&l, " peer_pid=");
+	add_num(&l, (long long)c->peer_pid);
 	add_esc(&l, "project", r->project);
 	add_esc(&l, "path", r->path);
 	add_esc(&l, "path2", r->path2);
-	add_raw(&l, " result=%s errno=%d", r->result, r->err);
-	if (r->duration_us >= 0)
-		add_raw(&l, " duration_us=%lld", r->duration_us);
+	add_str(&l, " result=");
+	add_str(&l, r->result);
+	add_str(&l, " errno=");
+	add_num(&l, r->err);
+	if (r->duration_us >= 0) {
+		add_str(&l, " duration_us=");
+		add_num(&l, r->duration_us);
+	}
 	if (r->key)             /* an absent extra value shows as "-" */
 		add_esc(&l, r->key, r->val ? r->val : "-");
-	syslog(LOG_NOTICE, "%s", l.buf);
+	emit(LOG_NOTICE, l.buf);
 }
 
 void audit_conn(const struct conn *c, const char *op, const char *result,
@@ -102,7 +188,10 @@ void audit_conn(const struct conn *c, const char *op, const char *result,
 
 static void vlog(int prio, const char *fmt, va_list ap)
 {
-	vsyslog(prio, fmt, ap);
+	char line[AUDIT_LINE_MAX];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	emit(prio, line);
 }
 
 void log_error(const char *fmt, ...)

@@ -182,6 +182,7 @@ static void accept_one(struct helper *h, int sfd)
 		close(sfd);
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
+		audit_reopen();
 		serve_connection(h, fd);
 		_exit(0);
 	}
