@@ -46,6 +46,9 @@ phase_install() {
 		[ -e "/etc/$f-" ] && touch "$state/had-backup-$f"
 	done
 	[ -e /srv/corral ] && touch "$state/had-srv"
+	# which of the package's paths (directories such as /usr) exist already
+	dpkg-deb --fsys-tarfile "$deb" | tar -t | sed 's|^\./|/|; s|/$||; s|^$|/|' |
+		while read -r f; do [ -e "$f" ] && echo "$f"; done > "$state/preexisting.list"
 
 	if apt-get install -y -q --no-install-recommends "$(realpath "$deb")" > "$state/apt-install.log" 2>&1; then
 		ok "apt-get install ./$(basename "$deb")"
@@ -180,7 +183,8 @@ phase_purge() {
 	fi
 	check "dpkg no longer knows corral" bash -c "! dpkg-query -W -f='\${Status}' corral 2>/dev/null | grep -q installed"
 	while read -r f; do
-		grep -qxF -- "$f" "$state/before.list" && continue
+		[ "$f" = /. ] && continue
+		grep -qxF -- "$f" "$state/preexisting.list" && continue
 		[ -e "$f" ] || [ -L "$f" ] && { echo "# left behind: $f"; gone=0; }
 	done < "$state/files.list"
 	check "every file it installed is gone" test $gone = 1
