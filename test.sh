@@ -3,8 +3,11 @@
 #   ./test.sh
 # Installs what it needs (apt-get), builds with warnings as errors, runs the
 # unit and integration tests, again under AddressSanitizer+UBSan, the fuzz
-# targets for a bounded time, the man page lint, and make distcheck.  The
-# last line is "N passed, N failed, N skipped".
+# targets for a bounded time, the man page lint, and make distcheck; then
+# builds the .deb and the .rpm from a clean clone, runs lintian, installs
+# the .deb, verifies its systemd units, runs the installed helper, and
+# purges it again (tests/pkg/deb-install.sh).  The last line is
+# "N passed, N failed, N skipped".
 #
 # Environment: CORRAL_FUZZ_SECONDS (default 60 per target),
 # CORRAL_SKIP_DISTCHECK=1 to leave out the slowest stage while iterating.
@@ -16,7 +19,8 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 packages="build-essential autoconf automake autoconf-archive pkg-config
   libcap-dev libseccomp-dev libnl-3-dev libnl-route-3-dev check libsubunit-dev
-  clang libclang-rt-14-dev mandoc util-linux systemd xz-utils"
+  clang libclang-rt-14-dev mandoc util-linux systemd xz-utils
+  git dpkg-dev debhelper fakeroot lintian rpm libcap2-bin passwd"
 
 install_deps() {
 	local missing=""
@@ -101,6 +105,53 @@ fuzz() { sh "$top/tests/fuzz/run-fuzz.sh" "$1" "$fuzz_seconds" "$top" "$top/_bui
 
 distcheck() { cd "$top/_build" && make -j"$jobs" distcheck; }
 
+# Packages, from a clean clone of the committed tree (what CI checks out).
+pkg="$top/_build-pkg"
+clean_clone() { # clean_clone DIR
+	git -C "$top" rev-parse --verify -q HEAD > /dev/null ||
+		{ echo "SKIP: $top is not a git checkout"; return 77; }
+	rm -rf "$1" && git clone -q --no-checkout "$top" "$1" &&
+		git -C "$1" checkout -q --detach "$(git -C "$top" rev-parse HEAD)"
+}
+build_deb() {
+	rm -rf "$pkg/deb" && mkdir -p "$pkg/deb" && clean_clone "$pkg/deb/corral" &&
+	cd "$pkg/deb/corral" &&
+	# the test suite ran above, twice; the package build only builds
+	DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b &&
+	ls "$pkg"/deb/corral_*_*.deb
+}
+run_lintian() {
+	# warnings count as failures too: each one is fixed or overridden
+	# with its reason in debian/corral.lintian-overrides
+	lintian --fail-on error,warning --pedantic -I --show-overrides \
+		"$pkg"/deb/corral_*.changes
+}
+build_rpm() {
+	local v b rc
+	rm -rf "$pkg/rpm" && mkdir -p "$pkg/rpm" || return 1
+	clean_clone "$pkg/rpm/corral" || { rc=$?; return $rc; }
+	cd "$pkg/rpm/corral" || return 1
+	# one version everywhere
+	v=$(sed -n 's/^AC_INIT(\[corral\], \[\([^]]*\)\].*/\1/p' configure.ac)
+	grep -q "^Version: *$v\$" rpm/corral.spec &&
+		head -1 debian/changelog | grep -q "^corral ($v)" ||
+		{ echo "version $v of configure.ac not in rpm/corral.spec and debian/changelog"; return 1; }
+	autoreconf -fi && mkdir b && cd b && ../configure -q && make dist &&
+	for b in "" spawn; do
+		sh ../rpm/build-on-debian.sh "corral-$v.tar.xz" "$pkg/rpm/out${b:+-$b}" \
+			--without check ${b:+--with $b} || return 1
+	done
+	# service mode by default; spawn mode: exactly the helper's capabilities
+	rpm -qp --qf '[%{FILEMODES:perms} %{FILEUSERNAME}:%{FILEGROUPNAME} %{FILENAMES}\n]' \
+		"$pkg"/rpm/out/*/corral-*.rpm | grep ' /usr/sbin/corral-helper$' |
+		grep -q '^-rwxr-xr-x root:root' &&
+	rpm -qp --filecaps "$pkg"/rpm/out-spawn/*/corral-*.rpm |
+		grep -q "^/usr/sbin/corral-helper.*cap_chown,cap_kill,cap_setgid,cap_setuid,cap_setpcap,cap_net_admin,cap_sys_chroot,cap_sys_ptrace,cap_sys_admin=ep" &&
+	rpm -qp --configfiles "$pkg"/rpm/out/*/corral-*.rpm | grep -qx /etc/corral/corral.conf &&
+	rpm -qp --scripts "$pkg"/rpm/out/*/corral-*.rpm | grep -q 'systemctl.*corral-helper.socket'
+}
+deb_phase() { bash "$top/tests/pkg/deb-install.sh" "$1" "$(ls "$pkg"/deb/corral_*_*.deb)" "$pkg/state"; }
+
 install_deps || exit 1
 mkdir -p "$logs"
 stage bootstrap autoreconf -fi || { echo "0 passed, 1 failed"; exit 1; }
@@ -118,6 +169,16 @@ if stage build-sanitizers build "$top/_build-asan" --enable-sanitizers CFLAGS="-
 	run_checks tests-sanitizers "$top/_build-asan"
 fi
 stage man-lint lint_man
+if stage deb-build build_deb; then
+	stage deb-lintian run_lintian
+	if stage deb-install deb_phase install; then
+		stage deb-units deb_phase units
+		stage deb-run deb_phase run
+	fi
+	# purges whatever an install left, even a failed one
+	stage deb-purge deb_phase purge
+fi
+stage rpm-build build_rpm
 
 [ -n "$failures" ] && echo "failed:$failures"
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -5,6 +5,7 @@ helper_corral_helper_SOURCES = \
 	helper/helper.h \
 	helper/main.c \
 	helper/startup.c \
+	helper/selfcheck.c helper/selfcheck.h \
 	helper/homeroot.c \
 	helper/priv.c \
 	helper/listen.c \

@@ -14,6 +14,8 @@
  *     leak a root-only file;
  *  3. the caller is checked: service mode needs root, spawn mode needs the
  *     policy's frontend_user as real uid, after which every id becomes 0;
+ *     then the helper's binary and socket directory must be root's alone
+ *     (selfcheck.c);
  *  4. a missing home_root is created and opened once, O_PATH, for every
  *     later file operation; supplementary groups are dropped; the socket
  *     is set up;
@@ -39,6 +41,7 @@
 #include <unistd.h>
 
 #include "helper/helper.h"
+#include "helper/selfcheck.h"
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 static void die(const char *fmt, ...)
@@ -218,7 +221,7 @@ int main(int argc, char **argv)
 	struct helper h;
 	int keep[1], nkeep = 0, nsd;
 	const char *missing = NULL;
-	char hex[65];
+	char hex[65], why[1024];
 
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	memset(&h, 0, sizeof(h));
@@ -244,6 +247,8 @@ int main(int argc, char **argv)
 
 	load_policy(&h);
 	check_caller(&h);
+	if (selfcheck(&h, why, sizeof(why)) < 0)
+		die("refusing to run: %s", why);
 	audit_open(h.log_stderr);
 	if (h.policy->home_root_missing && homeroot_ensure(h.policy->home_root) < 0)
 		die("cannot create home_root %s: %s", h.policy->home_root,

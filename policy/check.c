@@ -132,6 +132,18 @@ int crl_walk(const char *path, unsigned int flags, char *why, size_t whylen,
 	return crl_walk_open(path, flags, why, whylen, missing_at, NULL);
 }
 
+int crl_root_only_dir(const char *dir, int missing_ok, int *dirfd,
+		      char *why, size_t whylen)
+{
+	unsigned int flags = CRL_WALK_OWNER | (missing_ok ? CRL_WALK_MISSING : 0);
+
+	if (dir[0] != '/') {
+		snprintf(why, whylen, "%s is not an absolute path", dir);
+		return -1;
+	}
+	return crl_walk_open(dir, flags, why, whylen, NULL, dirfd);
+}
+
 /* ------------------------------------------------------------ paths */
 
 static void check_home_root(struct crl_diag *d, struct crl_policy *p)

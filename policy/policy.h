@@ -135,4 +135,16 @@ int crl_project_id_valid(const char *id);
 int crl_policy_hostname(const struct crl_policy *p, const char *project_id,
 			char *buf, size_t size);
 
+/*
+ * The ownership rule of the policy's own directories, for other paths the
+ * helper trusts (its binary's directory, its socket's): walk absolute
+ * path dir from "/" without following symbolic links; every directory
+ * must be owned by root and not writable by group or others (a sticky
+ * parent such as /tmp is fine).  Returns 0 if it passes (*dirfd, if not
+ * NULL, is then an O_PATH descriptor of dir), 1 if it passes but a tail is
+ * missing and missing_ok is set, -1 with the reason in why.
+ */
+int crl_root_only_dir(const char *dir, int missing_ok, int *dirfd,
+		      char *why, size_t whylen);
+
 #endif

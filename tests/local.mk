@@ -3,8 +3,9 @@ check_PROGRAMS += tests/helpers/frame-blaster
 tests_helpers_frame_blaster_SOURCES = tests/helpers/frame-blaster.c
 tests_helpers_frame_blaster_LDADD = frontend/libcorralclient.a common/libcorralcommon.a
 
-TESTS += tests/integration/helper-serve.sh
-dist_check_SCRIPTS += tests/integration/helper-serve.sh
+TESTS += tests/integration/helper-serve.sh tests/integration/selfcheck.sh
+dist_check_SCRIPTS += tests/integration/helper-serve.sh \
+	tests/integration/selfcheck.sh
 EXTRA_DIST += tests/integration/lib.sh tests/summary.sh
 
 check_PROGRAMS += tests/unit/check_escape
