@@ -8,3 +8,23 @@ frontend_corralctl_SOURCES = frontend/corralctl.c frontend/ctl.h \
 	frontend/ctl_parse.c frontend/ctl_parse.h
 frontend_corralctl_LDADD = frontend/libcorralclient.a policy/libcorralpolicy.a \
 	common/libcorralcommon.a
+
+# corrald: the network-facing daemon (cd_*.c, one concern a file).
+noinst_LIBRARIES += frontend/libcorrald.a
+frontend_libcorrald_a_SOURCES = \
+	frontend/cd_conf.c frontend/cd_conf.h \
+	frontend/cd_jwt.c frontend/cd_jwt.h \
+	frontend/cd_limit.c frontend/cd_limit.h \
+	frontend/cd_mint.c frontend/cd_mint.h
+frontend_libcorrald_a_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(SODIUM_CFLAGS) $(MHD_CFLAGS)
+
+check_PROGRAMS += tests/unit/check_jwt tests/unit/check_cdconf
+TESTS += tests/unit/check_jwt tests/unit/check_cdconf
+tests_unit_check_jwt_SOURCES = tests/unit/check_jwt.c
+tests_unit_check_jwt_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(SODIUM_CFLAGS)
+tests_unit_check_jwt_LDADD = frontend/libcorrald.a $(JANSSON_LIBS) \
+	$(SODIUM_LIBS) $(CHECK_LIBS) -lpthread
+tests_unit_check_cdconf_SOURCES = tests/unit/check_cdconf.c
+tests_unit_check_cdconf_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(SODIUM_CFLAGS)
+tests_unit_check_cdconf_LDADD = frontend/libcorrald.a $(JANSSON_LIBS) \
+	$(SODIUM_LIBS) $(CHECK_LIBS) -lpthread
