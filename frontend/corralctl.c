@@ -35,6 +35,11 @@ static void usage(FILE *f)
 		"  fs PROJECT OP ARGS...\n"
 		"                    a file operation in the project's home:\n");
 	ctl_fs_usage(f);
+	fprintf(f,
+		"  token keygen --out PREFIX\n"
+		"  token mint --key FILE --project ID --perms P,... --ttl SECONDS\n"
+		"             [--aud HOST] [--sub S] [--jti ID]\n"
+		"                    development stand-in for a hub: Ed25519 keys, tokens\n");
 }
 
 int ctl_fail(const char *op, const char *object, const char *why)
@@ -225,6 +230,7 @@ static const struct command commands[] = {
 	{ "ping", cmd_ping_args },
 	{ "create", ctl_cmd_create },
 	{ "fs", ctl_cmd_fs },
+	{ "token", ctl_cmd_token },
 };
 
 int main(int argc, char **argv)
