@@ -14,6 +14,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "frontend/corrald.h"
 
 static __thread struct crl_client *tl_client;
+static __thread int tl_broken;  /* tl_client is unusable: remake it */
 
 struct crl_client *cd_helper_open(const struct cd_server *s, char *err,
 				  size_t errlen)
@@ -59,6 +61,11 @@ void cd_helper_close(struct crl_client *c)
 struct crl_client *cd_helper_get(const struct cd_server *s, char *err,
 				 size_t errlen)
 {
+	if (tl_client && tl_broken) {
+		cd_helper_close(tl_client);
+		tl_client = NULL;
+	}
+	tl_broken = 0;
 	if (!tl_client)
 		tl_client = cd_helper_open(s, err, errlen);
 	return tl_client;
@@ -67,8 +74,7 @@ struct crl_client *cd_helper_get(const struct cd_server *s, char *err,
 void cd_helper_broken(struct crl_client *c)
 {
 	if (c == tl_client)
-		tl_client = NULL;
-	cd_helper_close(c);
+		tl_broken = 1;
 }
 
 int cd_helper_call_fds(struct crl_client *c, struct crl_enc *e,
@@ -79,6 +85,10 @@ int cd_helper_call_fds(struct crl_client *c, struct crl_enc *e,
 	int r = crl_client_call_fds(c, e, m, fds, max, n);
 
 	cd_metrics_helper(cd_now_ns() - t0, r < 0 && !c->remote_errno);
+	/* broken on our side, or refused as a request type the helper does
+	 * not serve, after which it ends the connection */
+	if (r < 0 && (!c->remote_errno || c->remote_errno == EOPNOTSUPP))
+		cd_helper_broken(c);
 	return r;
 }
 

@@ -498,25 +498,32 @@ cd_mhd_ret cd_http_access(void *cls, struct MHD_Connection *conn,
 	}
 	if (*upload_data_size) {
 		size_t n = *upload_data_size;
+		uint64_t limit = q->route == CD_R_UPLOAD ? s->conf.max_body : s->conf.max_json;
 
 		*upload_data_size = 0;
 		if (q->responded)
 			return MHD_YES;     /* refused already: drop the rest */
+		if (q->too_big) {
+			q->up_bytes += n;
+			/* keep reading to be able to say 413, within reason */
+			return q->up_bytes - limit > CD_DISCARD_MAX ? MHD_NO : MHD_YES;
+		}
 		if (q->route == CD_R_UPLOAD) {
 			cd_xfer_upload_data(s, q, upload_data, n);
-			if (q->up_bytes > s->conf.max_body) {
+			if (q->up_bytes > limit) {
+				q->too_big = 1;
 				cd_xfer_upload_abort(q);
-				return cd_respond_error(conn, q, 413, "payload_too_large",
-							"upload larger than the limit");
 			}
 			return MHD_YES;
 		}
-		if (q->blen + n > s->conf.max_json)
-			return cd_respond_error(conn, q, 413, "payload_too_large",
-						"request body larger than the limit");
+		if (q->blen + n > limit) {
+			q->too_big = 1;
+			q->up_bytes = q->blen + n;
+			return MHD_YES;
+		}
 		char *nb = realloc(q->body, q->blen + n + 1);
 		if (!nb)
-			return cd_respond_error(conn, q, 503, "unavailable", "out of memory");
+			return MHD_NO;
 		q->body = nb;
 		memcpy(q->body + q->blen, upload_data, n);
 		q->blen += n;
@@ -525,6 +532,10 @@ cd_mhd_ret cd_http_access(void *cls, struct MHD_Connection *conn,
 	}
 	if (q->responded)
 		return MHD_YES;
+	if (q->too_big)
+		return cd_respond_error(conn, q, 413, "payload_too_large",
+					q->route == CD_R_UPLOAD ? "upload larger than the limit" :
+					"request body larger than the limit");
 	switch (q->route) {
 	case CD_R_HEALTHZ:
 	case CD_R_METRICS:

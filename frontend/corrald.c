@@ -194,7 +194,8 @@ static struct MHD_Daemon *start_daemon(struct cd_server *s, int fd, int is_unix)
 #define OPT(o, v, p) do { opts[n].option = (o); opts[n].value = (intptr_t)(v); \
 		opts[n].ptr_value = (p); n++; } while (0)
 	OPT(MHD_OPTION_LISTEN_SOCKET, fd, NULL);
-	OPT(MHD_OPTION_THREAD_POOL_SIZE, s->conf.threads, NULL);
+	if (s->conf.threads > 1)
+		OPT(MHD_OPTION_THREAD_POOL_SIZE, s->conf.threads, NULL);
 	OPT(MHD_OPTION_CONNECTION_LIMIT, s->conf.connections, NULL);
 	if (!is_unix)
 		OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->conf.connections_per_ip, NULL);

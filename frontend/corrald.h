@@ -28,6 +28,11 @@
 #include "frontend/cd_limit.h"
 #include "frontend/client.h"
 
+/* Body bytes read and dropped after a body went over its limit, so that
+ * the client can be told 413 (libmicrohttpd cannot answer in the middle
+ * of a body); a client that sends even more is disconnected. */
+#define CD_DISCARD_MAX (16u << 20)
+
 #if MHD_VERSION >= 0x00097002
 typedef enum MHD_Result cd_mhd_ret;
 #else
@@ -58,6 +63,7 @@ struct cd_req {
 	uint64_t t0_ns;
 	unsigned int status;        /* of the response queued, 0: none yet */
 	int responded;              /* a response is queued: drop the body */
+	int too_big;                /* body over its limit: drop it, then 413 */
 	/* after auth */
 	int authed;
 	struct cd_token tok;
@@ -128,8 +134,9 @@ void cd_xfer_upload_abort(struct cd_req *q);
  * or NULL with why in err. */
 struct crl_client *cd_helper_get(const struct cd_server *s, char *err,
 				 size_t errlen);
-/* After a call failed on this side (connection broken): drop it so the
- * next request reconnects. */
+/* After a call failed on this side (connection broken): the next
+ * cd_helper_get() on this thread makes a new connection.  c stays valid
+ * until then.  cd_helper_call*() do this by themselves. */
 void cd_helper_broken(struct crl_client *c);
 /* A connection of its own, for long or stateful requests (exec,
  * upload); cd_helper_close() when done. */

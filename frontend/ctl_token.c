@@ -10,6 +10,8 @@
  *       format of corrald.conf's public_keys file)
  *   corralctl token mint --key FILE --project ID --perms a,b --ttl SECONDS
  *       [--aud HOST] [--sub S] [--jti ID] [--nbf-offset SECONDS]
+ *       [--time-offset SECONDS]   (as if minted that much later/earlier:
+ *       tests make expired and not-yet-valid tokens with it)
  *       prints the token (JWT, EdDSA) on stdout
  */
 #include "config.h"
@@ -82,11 +84,12 @@ static int mint(int argc, char **argv)
 		{ "sub", required_argument, NULL, 's' },
 		{ "jti", required_argument, NULL, 'j' },
 		{ "nbf-offset", required_argument, NULL, 'n' },
+		{ "time-offset", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *key = NULL, *project = NULL, *perms = NULL, *aud = NULL;
 	const char *sub = "dev", *jti = NULL;
-	long ttl = -1, nbf_off = 0;
+	long ttl = -1, nbf_off = 0, time_off = 0;
 	uint8_t sk[64];
 	char err[512], jbuf[33], *tok, *claims, *end;
 	json_t *j, *pa;
@@ -108,6 +111,11 @@ static int mint(int argc, char **argv)
 			break;
 		case 'n':
 			nbf_off = strtol(optarg, &end, 10);
+			if (*end)
+				goto usage;
+			break;
+		case 'T':
+			time_off = strtol(optarg, &end, 10);
 			if (*end)
 				goto usage;
 			break;
@@ -147,7 +155,7 @@ static int mint(int argc, char **argv)
 	}
 	if (cd_read_secret_key(key, sk, err, sizeof(err)))
 		return ctl_fail("token mint", key, err + strlen(key) + 2);
-	time_t now = time(NULL);
+	time_t now = time(NULL) + time_off;
 	j = json_pack("{s:s, s:s, s:o, s:s, s:I, s:I, s:I, s:s}", "sub", sub,
 		      "prj", project, "perms", pa, "aud", aud,
 		      "iat", (json_int_t)now, "nbf", (json_int_t)(now + nbf_off),
@@ -173,7 +181,7 @@ bad_perm:
 usage:
 	fprintf(stderr, "usage: corralctl token mint --key FILE --project ID "
 		"--perms P[,P...] --ttl SECONDS [--aud HOST] [--sub S] [--jti ID] "
-		"[--nbf-offset SECONDS]\n");
+		"[--nbf-offset SECONDS] [--time-offset SECONDS]\n");
 	return CTL_EXIT_USAGE;
 }
 
