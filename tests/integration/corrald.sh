@@ -206,6 +206,30 @@ check "%00 in a file URL: 400" [ "$(req "$TOK" GET "/v1/projects/$P/files/d/one.
 check "unknown fs op: 404" [ "$(fs "$TOK" chown '{"path":"d"}')" = 404 ]
 check "file operations audited with path" audit_has "op=rename .*path=d/two.txt path2=d/three.txt result=ok"
 
+# ---------------------------------------------------------------- corralctl --url
+printf '%s\n' "$TOK" > "$T/tok"
+C() { "$CTL" --url "$U" --token-file "$T/tok" "$@"; }
+check "corralctl --url ping" C ping
+check "corralctl --url create prints the uid" [ "$(C create "$P")" = 1900000000 ]
+check "corralctl --url fs mkdir -p" C fs "$P" mkdir -p ctl/sub
+printf 'via corralctl\n' > "$T/ctl-in"
+check "corralctl --url fs put (from a pipe)" sh -c "cat '$T/ctl-in' | '$CTL' --url '$U' --token-file '$T/tok' fs '$P' put ctl/sub/f.txt"
+check "corralctl --url fs put (from a file)" sh -c "'$CTL' --url '$U' --token-file '$T/tok' fs '$P' put --mode 600 ctl/g.txt < '$T/ctl-in'"
+check "corralctl --url fs cat gives the bytes back" sh -c "'$CTL' --url '$U' --token-file '$T/tok' fs '$P' cat ctl/sub/f.txt | cmp -s - '$T/ctl-in'"
+check "put --mode applied" [ "$(stat -c %a "$HOME_P/ctl/g.txt")" = 600 ]
+out=$(C fs "$P" ls ctl)
+ok_if "corralctl --url fs ls" 'grep -q "^f 0600 14 .* g.txt$" <<< "$out" && grep -q "^d .* sub$" <<< "$out"'
+check "corralctl --url fs stat" sh -c "'$CTL' --url '$U' --token-file '$T/tok' fs '$P' stat ctl/g.txt | grep -q '^size: 14$'"
+check "corralctl --url fs mv, ln -s, touch, rm -r" sh -c "C() { '$CTL' --url '$U' --token-file '$T/tok' \"\$@\"; };
+	C fs '$P' mv ctl/g.txt ctl/h.txt && C fs '$P' ln -s h.txt ctl/l && C fs '$P' touch ctl/new &&
+	[ -f '$HOME_P/ctl/new' ] && [ \"\$(readlink '$HOME_P/ctl/l')\" = h.txt ] && C fs '$P' rm -r ctl && [ ! -e '$HOME_P/ctl' ]"
+err=$(C fs "$P" stat nope 2>&1); rc=$?
+ok_if "corralctl --url failure: exit 1, 'corralctl: OP PATH: reason'" \
+	'[ $rc = 1 ] && grep -q "^corralctl: stat nope: No such file or directory.*HTTP 404" <<< "$err"'
+printf '%s\n' "$TOK_RO" > "$T/tok-ro"
+err=$("$CTL" --url "$U" --token-file "$T/tok-ro" fs "$P" mkdir x 2>&1)
+ok_if "corralctl --url with a read-only token: refused" 'grep -q "lacks permission .write.*HTTP 403" <<< "$err"'
+
 # ---------------------------------------------------------------- big file
 head -c 100M /dev/urandom > "$T/big"
 hwm0=$(awk '/^VmHWM:/ {print $2}' "/proc/$CORRALD_PID/status")
