@@ -38,3 +38,4 @@ frontend_corrald_SOURCES = frontend/corrald.c frontend/corrald.h \
 frontend_corrald_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(JANSSON_CFLAGS) $(SODIUM_CFLAGS)
 frontend_corrald_LDADD = frontend/libcorrald.a frontend/libcorralclient.a \
 	common/libcorralcommon.a $(MHD_LIBS) $(JANSSON_LIBS) $(SODIUM_LIBS) -lpthread
+dist_corralconf_DATA += frontend/corrald.conf
