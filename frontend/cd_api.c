@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -410,9 +411,8 @@ static cd_mhd_ret run_simple(struct cd_server *s, struct MHD_Connection *conn,
 	if (json_object_get(j, "grace"))
 		crl_put_u32(&e, CRL_A_GRACE, (uint32_t)json_integer_value(json_object_get(j, "grace")));
 	rc = cd_helper_call(c, &e, &m);
-	if (q->route != CD_R_STATUS)
-		cd_audit_request(q, op, NULL, NULL,
-				 rc < 0 ? (c->remote_errno ? c->remote_errno : EPIPE) : 0);
+	cd_audit_request(q, op, NULL, NULL,
+			 rc < 0 ? (c->remote_errno ? c->remote_errno : EPIPE) : 0);
 	if (rc < 0)
 		return call_failed(conn, q, c, rc, 0);
 	switch (q->route) {
@@ -525,10 +525,30 @@ static void exec_pump(int fds[3], const char *in, size_t inlen,
 			close(fds[i]);
 }
 
-static cd_mhd_ret run_exec(struct cd_server *s, struct MHD_Connection *conn,
-			   struct cd_req *q, json_t *j)
+/*
+ * Exec waits for the command (up to exec_timeout_max), so it does not run
+ * on the libmicrohttpd thread, which serves other connections too: the
+ * connection is suspended, a thread of its own talks to the helper on a
+ * connection of its own, leaves the answer in q->exec_result and resumes
+ * the connection; the access handler then queues the answer.  The thread
+ * touches q for the last time before the resume (after it, the request
+ * may complete and be freed).  At most exec_max run at once.
+ */
+struct exec_job {
+	struct cd_server *s;
+	struct MHD_Connection *conn;
+	struct cd_req *q;
+	json_t *j;                  /* the request body */
+	uint32_t timeout;
+};
+
+static unsigned int exec_running;
+
+static json_t *exec_run(struct exec_job *x, unsigned int *status)
 {
-	static const char *const k_exec[] = { "argv", "env", "cwd", "stdin", "timeout", NULL };
+	struct cd_server *s = x->s;
+	struct cd_req *q = x->q;
+	json_t *j = x->j, *in = json_object_get(j, "stdin"), *r;
 	struct outbuf out = { NULL, 0, s->conf.exec_output_max, 0 };
 	struct outbuf err = { NULL, 0, s->conf.exec_output_max, 0 };
 	struct crl_client *c;
@@ -537,40 +557,27 @@ static cd_mhd_ret run_exec(struct cd_server *s, struct MHD_Connection *conn,
 	char why[256];
 	int fds[3] = { -1, -1, -1 };
 	unsigned int nfd = 0;
-	json_t *t = json_object_get(j, "timeout"), *in = json_object_get(j, "stdin");
-	uint32_t timeout = s->conf.exec_timeout_max, status;
+	uint32_t ws;
 	int rc;
 
-	if (only_keys(j, k_exec, why, sizeof(why)))
-		return cd_respond_error(conn, q, 400, "bad_request", why);
-	if (!json_object_get(j, "argv"))
-		return cd_respond_error(conn, q, 400, "bad_request", "\"argv\" is required");
-	if (t && (!json_is_integer(t) || json_integer_value(t) <= 0 ||
-		  json_integer_value(t) > (json_int_t)s->conf.exec_timeout_max)) {
-		snprintf(why, sizeof(why), "\"timeout\" must be 1..%u seconds",
-			 s->conf.exec_timeout_max);
-		return cd_respond_error(conn, q, 400, "bad_request", why);
-	}
-	if (t)
-		timeout = (uint32_t)json_integer_value(t);
-	if (in && !json_is_string(in))
-		return cd_respond_error(conn, q, 400, "bad_request", "\"stdin\" must be a string");
-	if (json_object_get(j, "cwd") && !json_is_string(json_object_get(j, "cwd")))
-		return cd_respond_error(conn, q, 400, "bad_request", "\"cwd\" must be a string");
 	c = cd_helper_open(s, why, sizeof(why));
-	if (!c)
-		return no_helper(conn, q, why);
+	if (!c) {
+		cd_audit_request(q, "exec", NULL, NULL, EHOSTUNREACH);
+		*status = 503;
+		return cd_error_json("helper_unavailable", why);
+	}
 	crl_client_begin(c, &e, CRL_MSG_EXEC);
 	crl_put_str(&e, CRL_A_PROJECT, q->project);
 	if (put_list(&e, CRL_A_ARGV, json_object_get(j, "argv"), why, sizeof(why)) ||
 	    (json_object_get(j, "env") &&
 	     put_list(&e, CRL_A_ENV, json_object_get(j, "env"), why, sizeof(why)))) {
 		cd_helper_close(c);
-		return cd_respond_error(conn, q, 400, "bad_request", why);
+		*status = 400;
+		return cd_error_json("bad_request", why);
 	}
 	if (json_object_get(j, "cwd"))
 		crl_put_str(&e, CRL_A_CWD, jstr(j, "cwd"));
-	crl_put_u32(&e, CRL_A_TIMEOUT, timeout);
+	crl_put_u32(&e, CRL_A_TIMEOUT, x->timeout);
 	rc = cd_helper_call_fds(c, &e, &m, fds, 3, &nfd);
 	if (rc == 0 && nfd != 3) {
 		for (unsigned int i = 0; i < nfd; i++)
@@ -582,37 +589,117 @@ static cd_mhd_ret run_exec(struct cd_server *s, struct MHD_Connection *conn,
 	cd_audit_request(q, "exec", json_string_value(json_array_get(json_object_get(j, "argv"), 0)),
 			 NULL, rc < 0 ? (c->remote_errno ? c->remote_errno : EPROTO) : 0);
 	if (rc < 0) {
-		cd_mhd_ret ret = call_failed(conn, q, c, rc, 1);
+		r = cd_helper_error_json(c, status);
 		cd_helper_close(c);
-		return ret;
+		return r;
 	}
 	exec_pump(fds, in ? json_string_value(in) : NULL, in ? json_string_length(in) : 0,
 		  &out, &err);
 	rc = crl_client_next(c, &m);
 	if (rc < 0 || !crl_msg_has(&m, CRL_A_EXIT)) {
-		cd_mhd_ret ret = call_failed(conn, q, c, rc, 1);
+		if (rc == 0) {
+			c->remote_errno = 0;
+			snprintf(c->err, sizeof(c->err), "exec: second reply without exit status");
+		}
+		r = cd_helper_error_json(c, status);
 		cd_helper_close(c);
 		free(out.p);
 		free(err.p);
-		return ret;
+		return r;
 	}
-	status = crl_msg_u32(&m, CRL_A_EXIT);
+	ws = crl_msg_u32(&m, CRL_A_EXIT);
 	cd_helper_close(c);
-	json_t *r = json_object();
-	if (WIFEXITED(status))
-		json_object_set_new(r, "exit_code", json_integer(WEXITSTATUS(status)));
-	else
-		json_object_set_new(r, "exit_code", json_null());
-	if (WIFSIGNALED(status))
-		json_object_set_new(r, "signal", json_integer(WTERMSIG(status)));
-	else
-		json_object_set_new(r, "signal", json_null());
+	r = json_object();
+	json_object_set_new(r, "exit_code", WIFEXITED(ws) ? json_integer(WEXITSTATUS(ws)) : json_null());
+	json_object_set_new(r, "signal", WIFSIGNALED(ws) ? json_integer(WTERMSIG(ws)) : json_null());
 	set_bytes(r, "stdout", "stdout_base64", out.p ? out.p : "", out.n);
 	set_bytes(r, "stderr", "stderr_base64", err.p ? err.p : "", err.n);
 	json_object_set_new(r, "truncated", json_boolean(out.truncated || err.truncated));
 	free(out.p);
 	free(err.p);
-	return ok_json(conn, q, r);
+	*status = 200;
+	return r;
+}
+
+static void *exec_thread(void *arg)
+{
+	struct exec_job *x = arg;
+	struct MHD_Connection *conn = x->conn;
+	struct cd_req *q = x->q;
+	unsigned int status = 500;
+	json_t *r = exec_run(x, &status);
+
+	if (!r) {
+		status = 500;
+		r = cd_error_json("internal", "out of memory");
+	}
+	json_decref(x->j);
+	free(x);
+	q->exec_status = status;
+	q->exec_result = r;
+	q->exec_busy = 0;
+	__atomic_sub_fetch(&exec_running, 1, __ATOMIC_RELAXED);
+	MHD_resume_connection(conn);    /* q is not ours after this */
+	return NULL;
+}
+
+static cd_mhd_ret run_exec(struct cd_server *s, struct MHD_Connection *conn,
+			   struct cd_req *q, json_t *j)
+{
+	static const char *const k_exec[] = { "argv", "env", "cwd", "stdin", "timeout", NULL };
+	json_t *t = json_object_get(j, "timeout"), *in = json_object_get(j, "stdin");
+	struct exec_job *x;
+	pthread_attr_t attr;
+	pthread_t th;
+	char why[256];
+
+	if (only_keys(j, k_exec, why, sizeof(why)))
+		return cd_respond_error(conn, q, 400, "bad_request", why);
+	if (!json_is_array(json_object_get(j, "argv")) ||
+	    json_array_size(json_object_get(j, "argv")) == 0)
+		return cd_respond_error(conn, q, 400, "bad_request",
+					"\"argv\" must be a non-empty array of strings");
+	if (t && (!json_is_integer(t) || json_integer_value(t) <= 0 ||
+		  json_integer_value(t) > (json_int_t)s->conf.exec_timeout_max)) {
+		snprintf(why, sizeof(why), "\"timeout\" must be 1..%u seconds",
+			 s->conf.exec_timeout_max);
+		return cd_respond_error(conn, q, 400, "bad_request", why);
+	}
+	if (in && !json_is_string(in))
+		return cd_respond_error(conn, q, 400, "bad_request", "\"stdin\" must be a string");
+	if (json_object_get(j, "cwd") && !json_is_string(json_object_get(j, "cwd")))
+		return cd_respond_error(conn, q, 400, "bad_request", "\"cwd\" must be a string");
+	if (__atomic_add_fetch(&exec_running, 1, __ATOMIC_RELAXED) > s->conf.exec_max) {
+		__atomic_sub_fetch(&exec_running, 1, __ATOMIC_RELAXED);
+		return cd_respond_error(conn, q, 503, "unavailable", "too many commands running");
+	}
+	x = calloc(1, sizeof(*x));
+	if (!x) {
+		__atomic_sub_fetch(&exec_running, 1, __ATOMIC_RELAXED);
+		return cd_respond_error(conn, q, 503, "unavailable", "out of memory");
+	}
+	x->s = s;
+	x->conn = conn;
+	x->q = q;
+	x->j = json_incref(j);
+	x->timeout = t ? (uint32_t)json_integer_value(t) : s->conf.exec_timeout_max;
+	q->exec_busy = 1;
+	MHD_suspend_connection(conn);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&th, &attr, exec_thread, x) != 0) {
+		pthread_attr_destroy(&attr);
+		json_decref(x->j);
+		free(x);
+		q->exec_busy = 0;
+		__atomic_sub_fetch(&exec_running, 1, __ATOMIC_RELAXED);
+		q->exec_status = 503;
+		q->exec_result = cd_error_json("unavailable", "cannot start a thread");
+		MHD_resume_connection(conn);
+		return MHD_YES;
+	}
+	pthread_attr_destroy(&attr);
+	return MHD_YES;
 }
 
 cd_mhd_ret cd_api_run(struct cd_server *s, struct MHD_Connection *conn,

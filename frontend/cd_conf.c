@@ -57,6 +57,7 @@ static const struct key keys[] = {
 	{ "limits", "burst_per_address", K_UINT, O(burst_per_address), 1, 1000000 },
 	{ "limits", "exec_timeout_max", K_UINT, O(exec_timeout_max), 1, 86400 },
 	{ "limits", "exec_output_max", K_UINT, O(exec_output_max), 0, 1u << 26 },
+	{ "limits", "exec_max", K_UINT, O(exec_max), 1, 4096 },
 	{ "daemon", "user", K_STR, O(user), 0, 0 },
 };
 #undef O
@@ -83,6 +84,7 @@ void cd_conf_defaults(struct cd_conf *c)
 	c->burst_per_address = 200;
 	c->exec_timeout_max = 300;
 	c->exec_output_max = 1u << 20;
+	c->exec_max = 64;
 }
 
 void cd_conf_free(struct cd_conf *c)

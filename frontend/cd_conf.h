@@ -47,6 +47,7 @@ struct cd_conf {
 	unsigned int rate_per_address, burst_per_address;
 	unsigned int exec_timeout_max;   /* seconds */
 	unsigned int exec_output_max;    /* bytes kept of stdout/stderr each */
+	unsigned int exec_max;           /* execs running at once */
 	/* [daemon] */
 	char *user;                 /* dropped to when started as root */
 };

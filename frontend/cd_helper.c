@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "frontend/corrald.h"
 
@@ -42,7 +43,7 @@ struct crl_client *cd_helper_open(const struct cd_server *s, char *err,
 		r = crl_client_hello(c, "corrald");
 	if (r < 0) {
 		snprintf(err, errlen, "helper: %s", c->err);
-		cd_log(3 /* LOG_ERR */, "event=helper result=error detail=\"cannot reach the helper\"");
+		cd_log(LOG_ERR, "event=helper result=error detail=\"cannot reach the helper\"");
 		crl_client_close(c);
 		free(c);
 		return NULL;

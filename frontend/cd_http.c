@@ -85,12 +85,7 @@ cd_mhd_ret cd_respond_error(struct MHD_Connection *conn, struct cd_req *q,
 			    unsigned int status, const char *code,
 			    const char *message)
 {
-	json_t *j = json_pack("{s:s, s:s?}", "error", code, "message", message);
-
-	/* a message that is not valid UTF-8 (it came from elsewhere) */
-	if (!j)
-		j = json_pack("{s:s, s:s}", "error", code, "message", "(not shown)");
-	return cd_respond_json(conn, q, status, j);
+	return cd_respond_json(conn, q, status, cd_error_json(code, message));
 }
 
 static const struct {
@@ -111,9 +106,17 @@ static const struct {
 	{ EOPNOTSUPP, 501, "not_implemented" },
 };
 
-cd_mhd_ret cd_respond_helper_error(struct MHD_Connection *conn,
-				   struct cd_req *q, const struct crl_client *c,
-				   int rc)
+json_t *cd_error_json(const char *code, const char *message)
+{
+	json_t *j = json_pack("{s:s, s:s?}", "error", code, "message", message);
+
+	/* a message that is not valid UTF-8 (it came from elsewhere) */
+	if (!j)
+		j = json_pack("{s:s, s:s}", "error", code, "message", "(not shown)");
+	return j;
+}
+
+json_t *cd_helper_error_json(const struct crl_client *c, unsigned int *status)
 {
 	char msg[512];
 	int e = c ? c->remote_errno : 0;
@@ -122,20 +125,33 @@ cd_mhd_ret cd_respond_helper_error(struct MHD_Connection *conn,
 		/* failed on our side of the socket: the helper is gone */
 		snprintf(msg, sizeof(msg), "helper unavailable: %s",
 			 c ? c->err : "no connection");
-		return cd_respond_error(conn, q, 503, "helper_unavailable", msg);
+		*status = 503;
+		return cd_error_json("helper_unavailable", msg);
 	}
-	(void)rc;
 	if (c->err[0] && strcmp(c->err, strerror(e)) != 0)
 		snprintf(msg, sizeof(msg), "%s (%s)", strerror(e), c->err);
 	else
 		snprintf(msg, sizeof(msg), "%s", strerror(e));
 	for (size_t i = 0; i < sizeof(errmap) / sizeof(errmap[0]); i++)
-		if (errmap[i].err == e)
-			return cd_respond_error(conn, q, errmap[i].status,
-						errmap[i].code, msg);
+		if (errmap[i].err == e) {
+			*status = errmap[i].status;
+			return cd_error_json(errmap[i].code, msg);
+		}
 	/* EINVAL, ENAMETOOLONG, ELOOP, ENOTDIR, EISDIR, EXDEV, EBADMSG ...:
 	 * the request was wrong */
-	return cd_respond_error(conn, q, 400, "bad_request", msg);
+	*status = 400;
+	return cd_error_json("bad_request", msg);
+}
+
+cd_mhd_ret cd_respond_helper_error(struct MHD_Connection *conn,
+				   struct cd_req *q, const struct crl_client *c,
+				   int rc)
+{
+	unsigned int status;
+	json_t *j = cd_helper_error_json(c, &status);
+
+	(void)rc;
+	return cd_respond_json(conn, q, status, j);
 }
 
 /* ------------------------------------------------------------ routing */
@@ -455,8 +471,14 @@ static cd_mhd_ret first_call(struct cd_server *s, struct MHD_Connection *conn,
 					"method_not_allowed" : "bad_request",
 					st == 404 ? "no such endpoint" : st == 405 ?
 					"method not allowed here" : "malformed URL");
-	if (q->route == CD_R_HEALTHZ || q->route == CD_R_METRICS)
+	if (q->route == CD_R_HEALTHZ || q->route == CD_R_METRICS) {
+		/* no token, but they reach the helper: the address limit */
+		unsigned int wait = cd_rate_take(s->rate_addr, q->remote, cd_now_ns());
+		if (wait)
+			return refuse(conn, q, 429, "rate_limited_address",
+				      "too many requests from this address", wait);
 		return MHD_YES;     /* answered when the (empty) body is in */
+	}
 	if (authenticate(s, conn, q, &ret))
 		return ret;
 	cl = content_length(conn);
@@ -530,6 +552,14 @@ cd_mhd_ret cd_http_access(void *cls, struct MHD_Connection *conn,
 		q->body[q->blen] = '\0';
 		return MHD_YES;
 	}
+	if (q->exec_result) {
+		/* a suspended exec finished (cd_api.c) */
+		json_t *r = q->exec_result;
+		q->exec_result = NULL;
+		return cd_respond_json(conn, q, q->exec_status, r);
+	}
+	if (q->exec_busy)
+		return MHD_YES;     /* not ours to answer yet */
 	if (q->responded)
 		return MHD_YES;
 	if (q->too_big)
@@ -564,6 +594,7 @@ void cd_http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	}
 	cd_metrics_request(q->route, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ?
 			   q->status : 0, cd_now_ns() - q->t0_ns);
+	json_decref(q->exec_result);
 	free(q->body);
 	free(q->path);
 	free(q);

@@ -185,7 +185,8 @@ static void drop_root(const struct passwd *pw)
 
 static struct MHD_Daemon *start_daemon(struct cd_server *s, int fd, int is_unix)
 {
-	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			     MHD_ALLOW_SUSPEND_RESUME;
 	struct MHD_OptionItem opts[16];
 	int n = 0;
 

@@ -81,6 +81,11 @@ struct cd_req {
 	int up_err;                 /* errno of a failed write, 0 */
 	unsigned int up_mode;
 	int up_has_mode;
+	/* exec, run on a thread of its own while the connection is
+	 * suspended; exec_result is set just before the resume */
+	int exec_busy;
+	json_t *exec_result;
+	unsigned int exec_status;
 };
 
 /* ---- cd_http.c */
@@ -102,6 +107,10 @@ cd_mhd_ret cd_respond_error(struct MHD_Connection *conn, struct cd_req *q,
 /* Serialize j (stolen) as the body. */
 cd_mhd_ret cd_respond_json(struct MHD_Connection *conn, struct cd_req *q,
 			   unsigned int status, json_t *j);
+/* {"error", "message"} as an object (for answers built off the MHD
+ * thread), and the one for a failed helper call with its status. */
+json_t *cd_error_json(const char *code, const char *message);
+json_t *cd_helper_error_json(const struct crl_client *c, unsigned int *status);
 /* The error reply for a failed helper call (errno -> status). */
 cd_mhd_ret cd_respond_helper_error(struct MHD_Connection *conn,
 				   struct cd_req *q, const struct crl_client *c,

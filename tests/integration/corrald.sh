@@ -322,6 +322,14 @@ TOKL=$(mint --project "$P" --perms start,stop,exec,read)
 st=$(req "$TOKL" POST "/v1/projects/$P/start" -d '{}')
 if [ "$st" = 501 ]; then
 	echo "# this helper does not serve start yet (501): lifecycle part left out"
+	# exec still goes the whole way: suspended connection, a thread of
+	# its own, the helper's refusal, the connection resumed and answered
+	st=$(req "$TOKL" POST "/v1/projects/$P/exec" -d '{"argv":["/bin/true"]}')
+	ok_if "exec through its own thread: the helper's refusal comes back (501)" \
+		'[ "$st" = 501 ] && body_has "\"error\":\"not_implemented\""'
+	check "exec with a bad body: 400" \
+		[ "$(req "$TOKL" POST "/v1/projects/$P/exec" -d '{"argv":[]}')" = 400 ]
+	check "corrald still serves after it" [ "$(req "" GET /healthz)" = 200 ]
 else
 	check "start: 200" [ "$st" = 200 ]
 	st=$(req "$TOKL" POST "/v1/projects/$P/exec" -d '{"argv":["/bin/sh","-c","echo hi; cat; exit 3"],"stdin":"in"}')
