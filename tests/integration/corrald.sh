@@ -317,6 +317,26 @@ check "interrupted upload: old file intact" cmp -s "$T/old" "$HOME_P/keep.txt"
 check "interrupted upload: no temporary file left" [ -z "$(ls -A "$HOME_P" | grep corral-replace)" ]
 check "interrupted upload audited as aborted" audit_has "op=upload-abort .*path=keep.txt"
 
+# ---------------------------------------------------------------- socket activation
+if command -v systemd-socket-activate > /dev/null; then
+	PORT2=$((PORT + 1))
+	systemd-socket-activate -l "127.0.0.1:$PORT2" "$CORRALD_BIN" \
+		--config "$T/corrald.conf" --log-stderr 2>> "$T/corrald-sa.log" &
+	SA_PID=$!           # systemd-socket-activate execs corrald in place
+	PIDS="$PIDS $SA_PID"
+	for _ in $(seq 1 100); do    # until it listens
+		st=$(curl -s -m 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT2/healthz")
+		[ "$st" = 000 ] || break
+		sleep 0.05
+	done
+	check "socket activation (LISTEN_FDS): corrald serves the passed socket" [ "$st" = 200 ]
+	check "socket-activated corrald runs as nobody" \
+		[ "$(awk '/^Uid:/ {print $3}' "/proc/$SA_PID/status")" = "$nobody_uid" ]
+	kill -TERM "$SA_PID"; wait "$SA_PID" 2>/dev/null
+else
+	echo "# systemd-socket-activate not installed: socket activation not tested"
+fi
+
 # ---------------------------------------------------------------- lifecycle
 TOKL=$(mint --project "$P" --perms start,stop,exec,read)
 st=$(req "$TOKL" POST "/v1/projects/$P/start" -d '{}')
