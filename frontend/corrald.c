@@ -225,7 +225,7 @@ int main(int argc, char **argv)
 	const char *config = CD_CONF_PATH_DEFAULT;
 	struct MHD_Daemon *d[LISTEN_MAX];
 	int fds[LISTEN_MAX], is_unix[LISTEN_MAX], nfds, check_only = 0, c;
-	int was_root = getuid() == 0 || geteuid() == 0;
+	int was_root = getuid() == 0 || geteuid() == 0, bound_unix = 0;
 	struct passwd *pw = NULL;
 	char err[1024];
 	sigset_t set;
@@ -276,6 +276,7 @@ int main(int argc, char **argv)
 		if (s.conf.unix_path) {
 			is_unix[nfds] = 1;
 			fds[nfds++] = bind_unix(s.conf.unix_path, s.conf.unix_mode, pw);
+			bound_unix = 1;
 		}
 	}
 	if (was_root)
@@ -327,8 +328,10 @@ int main(int argc, char **argv)
 	syslog(LOG_NOTICE, "event=stop");
 	for (int i = 0; i < nfds; i++)
 		MHD_stop_daemon(d[i]);
-	if (s.conf.unix_path && nfds)
-		unlink(s.conf.unix_path);   /* may fail: not ours to remove any more */
+	/* only a socket we made; may fail: the directory is not ours to
+	 * write any more after the drop */
+	if (bound_unix)
+		unlink(s.conf.unix_path);
 	cd_rate_free(s.rate_token);
 	cd_rate_free(s.rate_addr);
 	cd_replay_free(s.replay);

@@ -317,6 +317,26 @@ check "interrupted upload: old file intact" cmp -s "$T/old" "$HOME_P/keep.txt"
 check "interrupted upload: no temporary file left" [ -z "$(ls -A "$HOME_P" | grep corral-replace)" ]
 check "interrupted upload audited as aborted" audit_has "op=upload-abort .*path=keep.txt"
 
+# ---------------------------------------------------------------- unix socket, single use
+kill -TERM "$CORRALD_PID"; wait "$CORRALD_PID" 2>/dev/null
+write_conf "rate_per_token = 10000
+burst_per_token = 10000"
+sed -i "s|^address = .*|&\nunix = $T/run/corrald.sock|; s|^public_keys = .*|&\nsingle_use_tokens = yes|" "$T/corrald.conf"
+start_corrald || { not_ok "corrald restarts"; finish; }
+check "unix socket: owned by nobody, mode 0660" \
+	[ "$(stat -c '%U %a' "$T/run/corrald.sock")" = "nobody 660" ]
+TOK5=$(mint --project "$P" --perms read)
+st=$(curl -s -o "$T/body" -w '%{http_code}' --unix-socket "$T/run/corrald.sock" \
+	-H "Authorization: Bearer $TOK5" -X POST -d '{"path":"d"}' "http://x/v1/projects/$P/fs/stat")
+check "unix socket: a request is served" [ "$st" = 200 ]
+st=$(curl -s -o "$T/body" -w '%{http_code}' --unix-socket "$T/run/corrald.sock" \
+	-H "Authorization: Bearer $TOK5" -X POST -d '{"path":"d"}' "http://x/v1/projects/$P/fs/stat")
+ok_if "single-use tokens: the same token again is refused (401, replayed)" \
+	'[ "$st" = 401 ] && audit_has "reason=replayed "'
+mint --project "$P" --perms read > "$T/tok-once"
+check "corralctl --url unix:PATH" "$CTL" --url "unix:$T/run/corrald.sock" \
+	--token-file "$T/tok-once" fs "$P" stat d
+
 # ---------------------------------------------------------------- socket activation
 if command -v systemd-socket-activate > /dev/null; then
 	PORT2=$((PORT + 1))
