@@ -149,14 +149,18 @@ static int get_str(const json_t *o, const char *key, char *out, size_t cap)
 	return 0;
 }
 
-/* NumericDate: an integer (not a real, not a string). */
+/* NumericDate: an integer (not a real, not a string), 0..2^40 (year
+ * 36812). */
+#define CD_JWT_TIME_MAX ((json_int_t)1 << 40)
 static int get_time(const json_t *o, const char *key, int64_t *out, int required)
 {
 	json_t *v = json_object_get(o, key);
 
 	if (!v)
 		return required ? -1 : 0;
-	if (!json_is_integer(v) || json_integer_value(v) < 0)
+	/* bounded, so that adding the skew cannot overflow */
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    json_integer_value(v) > CD_JWT_TIME_MAX)
 		return -1;
 	*out = (int64_t)json_integer_value(v);
 	return 0;

@@ -300,6 +300,13 @@ START_TEST(types)
 	ck_assert_int_eq(mint_verify(sk, hdr_ok,
 		"{\"sub\":\"a\",\"prj\":\"p\",\"perms\":[],\"aud\":\"host-a\","
 		"\"iat\":1800000000,\"exp\":1800000100}"), CD_JWT_MALFORMED);
+	/* a time so large that adding the skew would overflow */
+	ck_assert_int_eq(mint_verify(sk, hdr_ok,
+		"{\"sub\":\"a\",\"prj\":\"p\",\"perms\":[],\"aud\":\"host-a\","
+		"\"iat\":1800000000,\"exp\":9223372036854775807,\"jti\":\"x\"}"), CD_JWT_MALFORMED);
+	ck_assert_int_eq(mint_verify(sk, hdr_ok,
+		"{\"sub\":\"a\",\"prj\":\"p\",\"perms\":[],\"aud\":\"host-a\","
+		"\"iat\":-5,\"exp\":1800000100,\"jti\":\"x\"}"), CD_JWT_MALFORMED);
 	/* an embedded NUL in a claim */
 	ck_assert_int_eq(mint_verify(sk, hdr_ok,
 		"{\"sub\":\"a\",\"prj\":\"p\\u0000x\",\"perms\":[],\"aud\":\"host-a\","
