@@ -335,7 +335,17 @@ ok_if "single-use tokens: the same token again is refused (401, replayed)" \
 	'[ "$st" = 401 ] && audit_has "reason=replayed "'
 mint --project "$P" --perms read > "$T/tok-once"
 check "corralctl --url unix:PATH" "$CTL" --url "unix:$T/run/corrald.sock" \
-	--token-file "$T/tok-once" fs "$P" stat d
+	--token-file "$T/tok-once" fs "$P" stat d > /dev/null
+# back to reusable tokens for the rest
+kill -TERM "$CORRALD_PID"; wait "$CORRALD_PID" 2>/dev/null
+# the socket stays behind (nobody cannot write $T/run); the next start
+# replaces it
+write_conf "rate_per_token = 10000
+burst_per_token = 10000"
+sed -i "s|^address = .*|&\nunix = $T/run/corrald.sock|" "$T/corrald.conf"
+start_corrald || { not_ok "corrald restarts"; finish; }
+st=$(curl -s -o /dev/null -w '%{http_code}' --unix-socket "$T/run/corrald.sock" http://x/healthz)
+check "a stale Unix socket of a previous run is replaced at start" [ "$st" = 200 ]
 
 # ---------------------------------------------------------------- socket activation
 if command -v systemd-socket-activate > /dev/null; then
