@@ -109,6 +109,7 @@ if stage build build "$top/_build"; then
 	run_checks tests "$top/_build"
 	stage fuzz-frame fuzz frame
 	stage fuzz-policy fuzz policy
+	stage fuzz-jwt fuzz jwt
 	if [ "${CORRAL_SKIP_DISTCHECK:-0}" = 1 ]; then
 		echo "== distcheck: left out (CORRAL_SKIP_DISTCHECK=1)"
 	else

@@ -7,3 +7,6 @@ tests_helpers_jwt_sign_LDADD = frontend/libcorrald.a $(JANSSON_LIBS) $(SODIUM_LI
 
 TESTS += tests/integration/corrald.sh
 dist_check_SCRIPTS += tests/integration/corrald.sh
+
+# libFuzzer target for token verification (run by test.sh, see run-fuzz.sh)
+EXTRA_DIST += tests/fuzz/fuzz_jwt.c tests/fuzz/corpus/jwt
