@@ -330,12 +330,6 @@ static int authenticate(struct cd_server *s, struct MHD_Connection *conn,
 	unsigned int wait, need;
 	char rkey[80];
 
-	wait = cd_rate_take(s->rate_addr, q->remote, cd_now_ns());
-	if (wait) {
-		*ret = refuse(conn, q, 429, "rate_limited_address",
-			      "too many requests from this address", wait);
-		return 1;
-	}
 	if (!h || strncmp(h, "Bearer ", 7) != 0) {
 		*ret = refuse(conn, q, 401, "missing", "Authorization: Bearer token required", 0);
 		return 1;
@@ -461,24 +455,23 @@ static long long content_length(struct MHD_Connection *conn)
 static cd_mhd_ret first_call(struct cd_server *s, struct MHD_Connection *conn,
 			     struct cd_req *q, const char *url)
 {
-	unsigned int st = route(q, q->method, url);
+	unsigned int st = route(q, q->method, url), wait;
 	long long cl;
 	cd_mhd_ret ret;
 
+	/* first of all, whatever the request: the address limit */
+	wait = cd_rate_take(s->rate_addr, q->remote, cd_now_ns());
+	if (wait)
+		return refuse(conn, q, 429, "rate_limited_address",
+			      "too many requests from this address", wait);
 	if (st)
 		return cd_respond_error(conn, q, st,
 					st == 404 ? "not_found" : st == 405 ?
 					"method_not_allowed" : "bad_request",
 					st == 404 ? "no such endpoint" : st == 405 ?
 					"method not allowed here" : "malformed URL");
-	if (q->route == CD_R_HEALTHZ || q->route == CD_R_METRICS) {
-		/* no token, but they reach the helper: the address limit */
-		unsigned int wait = cd_rate_take(s->rate_addr, q->remote, cd_now_ns());
-		if (wait)
-			return refuse(conn, q, 429, "rate_limited_address",
-				      "too many requests from this address", wait);
+	if (q->route == CD_R_HEALTHZ || q->route == CD_R_METRICS)
 		return MHD_YES;     /* answered when the (empty) body is in */
-	}
 	if (authenticate(s, conn, q, &ret))
 		return ret;
 	cl = content_length(conn);

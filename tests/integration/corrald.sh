@@ -105,6 +105,11 @@ body_has() { grep -q -- "$1" "$T/body"; }
 audit_has() { grep -q -- "$1" "$T/corrald.log"; }
 
 check "healthz answers 200" [ "$(req "" GET /healthz)" = 200 ]
+big=$(head -c 40000 /dev/zero | tr '\0' a)
+check "headers over the connection memory: 431" \
+	[ "$(req "" GET /healthz -H "X-Big: $big")" = 431 ]
+check "unknown endpoint: 404 JSON" [ "$(req "" GET /v1/nothing)" = 404 ]
+check "wrong method: 405" [ "$(req "" DELETE /healthz)" = 405 ]
 
 # ---------------------------------------------------------------- tokens
 check "valid token: create 200" [ "$(req "$TOK" PUT "/v1/projects/$P")" = 200 ]
@@ -393,6 +398,16 @@ else
 	req "$TOKL" GET "/v1/projects/$P" > /dev/null
 	check "stopped" body_has '"running":false'
 fi
+
+# ---------------------------------------------------------------- per-address limit
+kill -TERM "$CORRALD_PID"; wait "$CORRALD_PID" 2>/dev/null
+write_conf ""
+sed -i 's/^rate_per_address = .*/rate_per_address = 1/; s/^burst_per_address = .*/burst_per_address = 3/' "$T/corrald.conf"
+start_corrald || { not_ok "corrald restarts"; finish; }
+codes=""
+for _ in $(seq 1 10); do codes="$codes $(req "$TOK2" POST "/v1/projects/$P/fs/stat" -d '{"path":"d"}')"; done
+ok_if "flood from one address gets 429 ($codes)" \
+	'grep -q 429 <<< "$codes" && audit_has "reason=rate_limited_address "'
 
 ok_if "no crash in corrald" '! grep -Eq "AddressSanitizer|runtime error|Segmentation" "$T/corrald.log"' 
 if [ "$n_fail" != 0 ]; then
