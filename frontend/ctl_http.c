@@ -793,7 +793,7 @@ int ctl_http_main(struct ctl *t, int argc, char **argv)
 	char line[8192];
 	FILE *f;
 
-	if (!t->token_file && strcmp(cmd, "ping") != 0) {
+	if (!t->token_file && strcmp(cmd, "ping") != 0 && strcmp(cmd, "token") != 0) {
 		fprintf(stderr, "corralctl: --url needs --token-file\n");
 		return CTL_EXIT_USAGE;
 	}
