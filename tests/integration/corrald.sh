@@ -85,6 +85,10 @@ ok_if "corrald runs as nobody (all four uids and gids)" \
 	 [ "$gids" = "$nobody_gid $nobody_gid $nobody_gid $nobody_gid" ]' 
 check "corrald has no supplementary groups" \
 	grep -Eq '^Groups:[[:space:]]*$' "/proc/$CORRALD_PID/status"
+ok_if "corrald has no_new_privs and no capabilities" \
+	'grep -q "^NoNewPrivs:[[:space:]]*1" "/proc/$CORRALD_PID/status" &&
+	 grep -Eq "^CapEff:[[:space:]]*0+$" "/proc/$CORRALD_PID/status" &&
+	 grep -Eq "^CapPrm:[[:space:]]*0+$" "/proc/$CORRALD_PID/status"' 
 
 mint() { "$CTL" token mint --key "$T/hub.key" --aud test-host --ttl 300 "$@"; }
 TOK=$(mint --project "$P" --perms create,read,write)
@@ -398,6 +402,22 @@ else
 	req "$TOKL" GET "/v1/projects/$P" > /dev/null
 	check "stopped" body_has '"running":false'
 fi
+
+# ---------------------------------------------------------------- spawn mode
+kill -TERM "$CORRALD_PID"; wait "$CORRALD_PID" 2>/dev/null
+install -o root -g root -m 4755 "$HELPER_BIN" "$T/bin/corral-helper"
+write_conf "rate_per_token = 10000
+burst_per_token = 10000"
+sed -i "s|^socket = .*|spawn = $T/bin/corral-helper\npolicy = $POLICY|" "$T/corrald.conf"
+start_corrald || { not_ok "corrald starts in spawn mode"; finish; }
+ok "corrald starts in spawn mode (healthz through a spawned helper)"
+echo spawned > "$T/spawned"
+check "spawn mode: upload through a helper corrald spawned" \
+	[ "$(req "$TOK2" PUT "/v1/projects/$P/files/spawned.txt" -T "$T/spawned")" = 200 ]
+check "spawn mode: the file is there, the project's" \
+	[ "$(stat -c %u "$HOME_P/spawned.txt")" = 1900000000 ]
+check "spawn mode: corrald has no_new_privs off (the helper needs its setuid bit)" \
+	grep -q '^NoNewPrivs:[[:space:]]*0' "/proc/$CORRALD_PID/status"
 
 # ---------------------------------------------------------------- per-address limit
 kill -TERM "$CORRALD_PID"; wait "$CORRALD_PID" 2>/dev/null
