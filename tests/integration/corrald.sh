@@ -214,6 +214,16 @@ check "trailing garbage in body: 400" [ "$(fs "$TOK" stat '{"path":"d"} x')" = 4
 check "%00 in a file URL: 400" [ "$(req "$TOK" GET "/v1/projects/$P/files/d/one.txt%00x")" = 400 ]
 check "unknown fs op: 404" [ "$(fs "$TOK" chown '{"path":"d"}')" = 404 ]
 check "file operations audited with path" audit_has "op=rename .*path=d/two.txt path2=d/three.txt result=ok"
+# audit values are escaped: a path and a claim with a newline, a space, '='
+fs "$TOK" stat '{"path":"evil\nop=forged x=y"}' > /dev/null
+check "a path with control characters is escaped in the audit line" \
+	audit_has 'path=evil\\x0aop\\x3dforged\\x20x\\x3dy '
+ok_if "no forged audit line" '! grep -q "^op=forged" "$T/corrald.log"'
+TOK_EVIL=$(mint --sub "$(printf 'eve\033[31m sub=root')" --project "$P2" --perms read)
+req "$TOK_EVIL" POST "/v1/projects/$P/fs/stat" -d '{"path":"."}' > /dev/null
+check "a claim with an escape sequence is escaped in the audit line" \
+	audit_has 'reason=wrong_project .*sub=eve\\x1b\[31m\\x20sub\\x3droot '
+ok_if "no raw escape character in the audit log" '! grep -q "$(printf "\033")" "$T/corrald.log"' 
 
 # ---------------------------------------------------------------- corralctl --url
 printf '%s\n' "$TOK" > "$T/tok"
