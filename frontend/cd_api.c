@@ -540,6 +540,8 @@ struct exec_job {
 	struct cd_req *q;
 	json_t *j;                  /* the request body */
 	uint32_t timeout;
+	unsigned char *in;          /* stdin bytes (stdin or stdin_base64) */
+	size_t inlen;
 };
 
 static unsigned int exec_running;
@@ -548,7 +550,7 @@ static json_t *exec_run(struct exec_job *x, unsigned int *status)
 {
 	struct cd_server *s = x->s;
 	struct cd_req *q = x->q;
-	json_t *j = x->j, *in = json_object_get(j, "stdin"), *r;
+	json_t *j = x->j, *r;
 	struct outbuf out = { NULL, 0, s->conf.exec_output_max, 0 };
 	struct outbuf err = { NULL, 0, s->conf.exec_output_max, 0 };
 	struct crl_client *c;
@@ -593,8 +595,7 @@ static json_t *exec_run(struct exec_job *x, unsigned int *status)
 		cd_helper_close(c);
 		return r;
 	}
-	exec_pump(fds, in ? json_string_value(in) : NULL, in ? json_string_length(in) : 0,
-		  &out, &err);
+	exec_pump(fds, (const char *)x->in, x->inlen, &out, &err);
 	rc = crl_client_next(c, &m);
 	if (rc < 0 || !crl_msg_has(&m, CRL_A_EXIT)) {
 		if (rc == 0) {
@@ -634,6 +635,7 @@ static void *exec_thread(void *arg)
 		r = cd_error_json("internal", "out of memory");
 	}
 	json_decref(x->j);
+	free(x->in);
 	free(x);
 	q->exec_status = status;
 	q->exec_result = r;
@@ -646,8 +648,12 @@ static void *exec_thread(void *arg)
 static cd_mhd_ret run_exec(struct cd_server *s, struct MHD_Connection *conn,
 			   struct cd_req *q, json_t *j)
 {
-	static const char *const k_exec[] = { "argv", "env", "cwd", "stdin", "timeout", NULL };
+	static const char *const k_exec[] = { "argv", "env", "cwd", "stdin",
+		"stdin_base64", "timeout", NULL };
 	json_t *t = json_object_get(j, "timeout"), *in = json_object_get(j, "stdin");
+	json_t *in64 = json_object_get(j, "stdin_base64");
+	unsigned char *inbuf = NULL;
+	size_t inlen = 0;
 	struct exec_job *x;
 	pthread_attr_t attr;
 	pthread_t th;
@@ -665,19 +671,41 @@ static cd_mhd_ret run_exec(struct cd_server *s, struct MHD_Connection *conn,
 			 s->conf.exec_timeout_max);
 		return cd_respond_error(conn, q, 400, "bad_request", why);
 	}
-	if (in && !json_is_string(in))
-		return cd_respond_error(conn, q, 400, "bad_request", "\"stdin\" must be a string");
+	if ((in && !json_is_string(in)) || (in64 && !json_is_string(in64)) || (in && in64))
+		return cd_respond_error(conn, q, 400, "bad_request",
+					"\"stdin\" (text) or \"stdin_base64\" (bytes): one string");
 	if (json_object_get(j, "cwd") && !json_is_string(json_object_get(j, "cwd")))
 		return cd_respond_error(conn, q, 400, "bad_request", "\"cwd\" must be a string");
+	if (in || in64) {
+		const char *v = json_string_value(in ? in : in64), *end = NULL;
+		size_t n = json_string_length(in ? in : in64);
+
+		inbuf = malloc(n + 1);
+		if (!inbuf)
+			return cd_respond_error(conn, q, 503, "unavailable", "out of memory");
+		if (in) {
+			memcpy(inbuf, v, n);
+			inlen = n;
+		} else if (sodium_base642bin(inbuf, n + 1, v, n, NULL, &inlen, &end,
+					     sodium_base64_VARIANT_ORIGINAL) != 0 || end != v + n) {
+			free(inbuf);
+			return cd_respond_error(conn, q, 400, "bad_request",
+						"\"stdin_base64\" is not base64");
+		}
+	}
 	if (__atomic_add_fetch(&exec_running, 1, __ATOMIC_RELAXED) > s->conf.exec_max) {
 		__atomic_sub_fetch(&exec_running, 1, __ATOMIC_RELAXED);
+		free(inbuf);
 		return cd_respond_error(conn, q, 503, "unavailable", "too many commands running");
 	}
 	x = calloc(1, sizeof(*x));
 	if (!x) {
 		__atomic_sub_fetch(&exec_running, 1, __ATOMIC_RELAXED);
+		free(inbuf);
 		return cd_respond_error(conn, q, 503, "unavailable", "out of memory");
 	}
+	x->in = inbuf;              /* transferred */
+	x->inlen = inlen;
 	x->s = s;
 	x->conn = conn;
 	x->q = q;
@@ -690,6 +718,7 @@ static cd_mhd_ret run_exec(struct cd_server *s, struct MHD_Connection *conn,
 	if (pthread_create(&th, &attr, exec_thread, x) != 0) {
 		pthread_attr_destroy(&attr);
 		json_decref(x->j);
+		free(x->in);
 		free(x);
 		q->exec_busy = 0;
 		__atomic_sub_fetch(&exec_running, 1, __ATOMIC_RELAXED);

@@ -765,13 +765,26 @@ static int http_exec(struct ctl *t, int argc, char **argv)
 	if (cwd)
 		json_object_set_new(req, "cwd", json_string(cwd));
 	if (in) {
+		/* text as it is; anything else as base64 */
 		json_t *s = json_stringn(in, inlen);
-		free(in);
-		if (!s) {
-			json_decref(req);
-			return ctl_fail("exec", project, "stdin is not UTF-8 text (not supported over HTTP)");
+
+		if (s) {
+			json_object_set_new(req, "stdin", s);
+		} else {
+			size_t cap = sodium_base64_ENCODED_LEN(inlen, sodium_base64_VARIANT_ORIGINAL);
+			char *b = malloc(cap);
+
+			if (!b) {
+				free(in);
+				json_decref(req);
+				return ctl_fail("exec", project, strerror(ENOMEM));
+			}
+			sodium_bin2base64(b, cap, (const unsigned char *)in, inlen,
+					  sodium_base64_VARIANT_ORIGINAL);
+			json_object_set_new(req, "stdin_base64", json_string(b));
+			free(b);
 		}
-		json_object_set_new(req, "stdin", s);
+		free(in);
 	}
 	path = project_path(project, "/exec");
 	rc = call_json(t, "exec", project, "POST", path, req, &out);

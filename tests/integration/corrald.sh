@@ -398,6 +398,10 @@ if [ "$st" = 501 ]; then
 		'[ "$st" = 501 ] && body_has "\"error\":\"not_implemented\""'
 	check "exec with a bad body: 400" \
 		[ "$(req "$TOKL" POST "/v1/projects/$P/exec" -d '{"argv":[]}')" = 400 ]
+	check "exec with bad base64 stdin: 400" \
+		[ "$(req "$TOKL" POST "/v1/projects/$P/exec" -d '{"argv":["cat"],"stdin_base64":"**"}')" = 400 ]
+	check "exec with both stdin forms: 400" \
+		[ "$(req "$TOKL" POST "/v1/projects/$P/exec" -d '{"argv":["cat"],"stdin":"a","stdin_base64":"YQ=="}')" = 400 ]
 	check "corrald still serves after it" [ "$(req "" GET /healthz)" = 200 ]
 else
 	check "start: 200" [ "$st" = 200 ]
