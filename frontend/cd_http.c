@@ -245,11 +245,14 @@ static unsigned int route(struct cd_req *q, const char *method, const char *url)
 		return 0;
 	}
 	rest = slash + 1;
-	if (strcmp(rest, "start") == 0 || strcmp(rest, "stop") == 0 ||
-	    strcmp(rest, "exec") == 0) {
-		q->route = rest[2] == 'a' ? CD_R_START : rest[2] == 'o' ? CD_R_STOP : CD_R_EXEC;
+	if (strcmp(rest, "start") == 0)
+		q->route = CD_R_START;
+	else if (strcmp(rest, "stop") == 0)
+		q->route = CD_R_STOP;
+	else if (strcmp(rest, "exec") == 0)
+		q->route = CD_R_EXEC;
+	if (q->route != CD_R_NONE)
 		return strcmp(method, "POST") == 0 ? 0 : 405;
-	}
 	if (strncmp(rest, "fs/", 3) == 0) {
 		if (strlen(rest + 3) >= sizeof(q->fsop) || !cd_api_fs_perm(rest + 3))
 			return 404;

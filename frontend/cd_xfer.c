@@ -123,7 +123,6 @@ int cd_xfer_upload_begin(struct cd_server *s, struct MHD_Connection *conn,
 void cd_xfer_upload_data(struct cd_server *s, struct cd_req *q,
 			 const char *data, size_t len)
 {
-	(void)s;
 	q->up_bytes += len;
 	if (q->up_err || q->up_fd < 0 || q->up_bytes > s->conf.max_body)
 		return;
