@@ -20,7 +20,8 @@ jobs=$(nproc 2>/dev/null || echo 2)
 packages="build-essential autoconf automake autoconf-archive pkg-config
   libcap-dev libseccomp-dev libnl-3-dev libnl-route-3-dev check libsubunit-dev
   clang libclang-rt-14-dev mandoc util-linux systemd xz-utils
-  git dpkg-dev debhelper fakeroot lintian rpm libcap2-bin passwd"
+  git dpkg-dev debhelper fakeroot lintian rpm libcap2-bin passwd
+  libmicrohttpd-dev libjansson-dev libsodium-dev curl"
 
 install_deps() {
 	local missing=""
@@ -159,6 +160,7 @@ if stage build build "$top/_build"; then
 	run_checks tests "$top/_build"
 	stage fuzz-frame fuzz frame
 	stage fuzz-policy fuzz policy
+	stage fuzz-jwt fuzz jwt
 	if [ "${CORRAL_SKIP_DISTCHECK:-0}" = 1 ]; then
 		echo "== distcheck: left out (CORRAL_SKIP_DISTCHECK=1)"
 	else

@@ -6,8 +6,9 @@ bench_bench_fsops_SOURCES = bench/bench-fsops.c \
 	tests/helpers/fscall.c tests/helpers/fscall.h
 bench_bench_fsops_LDADD = frontend/libcorralclient.a common/libcorralcommon.a
 
-EXTRA_DIST += bench/README.md bench/run-bench.sh
+EXTRA_DIST += bench/README.md bench/run-bench.sh bench/bench-corrald.sh
 
 .PHONY: bench
 bench: all
 	$(SHELL) $(top_srcdir)/bench/run-bench.sh $(abs_top_builddir)
+	$(SHELL) $(top_srcdir)/bench/bench-corrald.sh $(abs_top_builddir) || test $$? = 77

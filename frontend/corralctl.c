@@ -27,6 +27,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: corralctl [--helper SOCKET | --spawn HELPER] [--policy FILE] COMMAND\n"
+		"       corralctl --url URL --token-file FILE COMMAND   (through corrald)\n"
 		"\n"
 		"commands:\n"
 		"  ping              check that the helper answers; show its version\n"
@@ -35,6 +36,11 @@ static void usage(FILE *f)
 		"  fs PROJECT OP ARGS...\n"
 		"                    a file operation in the project's home:\n");
 	ctl_fs_usage(f);
+	fprintf(f,
+		"  token keygen --out PREFIX\n"
+		"  token mint --key FILE --project ID --perms P,... --ttl SECONDS\n"
+		"             [--aud HOST] [--sub S] [--jti ID]\n"
+		"                    development stand-in for a hub: Ed25519 keys, tokens\n");
 }
 
 int ctl_fail(const char *op, const char *object, const char *why)
@@ -149,6 +155,8 @@ static int parse_opts(struct ctl *t, int argc, char **argv)
 		{ "helper", required_argument, NULL, 'H' },
 		{ "spawn", required_argument, NULL, 'S' },
 		{ "policy", required_argument, NULL, 'p' },
+		{ "url", required_argument, NULL, 'U' },
+		{ "token-file", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -161,10 +169,16 @@ static int parse_opts(struct ctl *t, int argc, char **argv)
 		case 'H': t->helper_socket = optarg; break;
 		case 'S': t->spawn_helper = optarg; break;
 		case 'p': t->policy_path = optarg; break;
+		case 'U': t->url = optarg; break;
+		case 'T': t->token_file = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("corralctl %s\n", PACKAGE_VERSION); exit(0);
 		default: usage(stderr); exit(2);
 		}
+	}
+	if (t->url && (t->helper_socket || t->spawn_helper)) {
+		fprintf(stderr, "corralctl: --url excludes --helper and --spawn\n");
+		exit(2);
 	}
 	if (t->helper_socket && t->spawn_helper) {
 		fprintf(stderr, "corralctl: --helper and --spawn exclude each other\n");
@@ -225,6 +239,7 @@ static const struct command commands[] = {
 	{ "ping", cmd_ping_args },
 	{ "create", ctl_cmd_create },
 	{ "fs", ctl_cmd_fs },
+	{ "token", ctl_cmd_token },
 };
 
 int main(int argc, char **argv)
@@ -239,6 +254,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	t.client.fd = -1;           /* nothing to close before a connect */
 	i = parse_opts(&t, argc, argv);
+	if (t.url)
+		return ctl_http_main(&t, argc - i, argv + i);
 	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
 		if (strcmp(argv[i], commands[k].name) == 0)
 			cmd = &commands[k];

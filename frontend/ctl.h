@@ -20,6 +20,9 @@ struct ctl {
 	const char *helper_socket;  /* --helper */
 	const char *spawn_helper;   /* --spawn */
 	const char *policy_path;    /* --policy */
+	const char *url;            /* --url: speak HTTP to corrald */
+	const char *token_file;     /* --token-file */
+	char *token;                /* its content */
 	const char *target;         /* the helper, as error messages name it */
 	struct crl_client client;
 };
@@ -44,6 +47,9 @@ int ctl_fail(const char *op, const char *object, const char *why);
 /* Commands. */
 int ctl_cmd_create(struct ctl *t, int argc, char **argv);
 int ctl_cmd_fs(struct ctl *t, int argc, char **argv);
+int ctl_cmd_token(struct ctl *t, int argc, char **argv);
+/* ctl_http.c: every command, over HTTP to corrald (--url) */
+int ctl_http_main(struct ctl *t, int argc, char **argv);
 void ctl_fs_usage(FILE *f);
 
 #endif

@@ -585,6 +585,8 @@ int ctl_cmd_fs(struct ctl *t, int argc, char **argv)
 	rc = parse_op(&f, argc - 2, argv + 2);
 	if (rc)
 		return rc;
+	if (t->url)
+		return ctl_http_fs(&f);
 	rc = ctl_connect(t);
 	if (rc)
 		return rc;

@@ -49,6 +49,9 @@ int fs_fail(const struct fs *f);
 /* The same with strerror(err), then what was being done. */
 int fs_fail_errno(const struct fs *f, int err, const char *doing);
 
+/* ctl_http.c: the parsed operation, sent to corrald (--url) */
+int ctl_http_fs(struct fs *f);
+
 /* ctl_data.c */
 int fs_run_cat(struct fs *f);
 int fs_run_put(struct fs *f);

@@ -5,7 +5,7 @@
 # scratch copy of its seed corpus (the corpus in the tree is never touched).
 #
 #   usage: run-fuzz.sh TARGET SECONDS SRCDIR BUILDDIR
-#     TARGET    frame | policy  (tests/fuzz/fuzz_TARGET.c)
+#     TARGET    frame | policy | jwt  (tests/fuzz/fuzz_TARGET.c)
 #     SRCDIR    top of the source tree
 #     BUILDDIR  top of a configured build tree (for config.h)
 #
@@ -39,12 +39,17 @@ case $target in '' | *[!a-z0-9_]*) usage ;; esac
 	frame_OPTIONS="-max_len=65552"
 	policy_SOURCES="policy/*.c common/sha256.c"
 	policy_OPTIONS=""
+	jwt_SOURCES="frontend/cd_jwt.c frontend/cd_limit.c frontend/cd_mint.c"
+	jwt_OPTIONS="-max_len=8192"
+	jwt_LIBS="-ljansson -lsodium -lpthread"
 }
 
 sources=""
 options=""
+libs=""
 eval "sources=\${${target}_SOURCES-}"
 eval "options=\${${target}_OPTIONS-}"
+eval "libs=\${${target}_LIBS-}"
 harness="tests/fuzz/fuzz_$target.c"
 if [ -z "$sources" ] || [ ! -f "$srcdir/$harness" ]; then
 	echo "run-fuzz.sh: unknown target '$target'" >&2
@@ -102,7 +107,7 @@ bin="$builddir/tests/fuzz/fuzz_$target"
 echo "run-fuzz.sh: building $target from$files"
 # shellcheck disable=SC2086 # word splitting of $flags and $files wanted
 if ! $cc $flags -I "$srcdir" -I "$builddir" -o "$bin" \
-	"$srcdir/$harness" $files; then
+	"$srcdir/$harness" $files $libs; then
 	echo "run-fuzz.sh: build of fuzz_$target failed" >&2
 	exit 1
 fi
