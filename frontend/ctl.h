@@ -44,6 +44,11 @@ int ctl_fail(const char *op, const char *object, const char *why);
 /* Commands. */
 int ctl_cmd_create(struct ctl *t, int argc, char **argv);
 int ctl_cmd_fs(struct ctl *t, int argc, char **argv);
+/* ctl_life.c */
+int ctl_cmd_start(struct ctl *t, int argc, char **argv);
+int ctl_cmd_stop(struct ctl *t, int argc, char **argv);
+int ctl_cmd_status(struct ctl *t, int argc, char **argv);
+int ctl_cmd_exec(struct ctl *t, int argc, char **argv);
 void ctl_fs_usage(FILE *f);
 
 #endif

@@ -1,0 +1,164 @@
+#!/bin/bash
+# What code running in a project can and cannot do (DESIGN §3 start, §6),
+# against the real helper as root with a temporary policy: each check is
+# one isolation layer, and the probe (tests/helpers/sandbox-probe) is first
+# shown to succeed on the host wherever that makes sense, so that a check
+# can only pass because of the layer it is about.
+. "${top_srcdir:?}/tests/integration/lib.sh"
+. "$top_srcdir/tests/integration/life-lib.sh"
+require_root
+require_life_features
+
+life_world 1900100000
+start_helper "$T/helper.log" || { not_ok "helper starts"; finish; }
+trap 'show_helper_log; life_cleanup; cleanup' EXIT
+
+new_project || { not_ok "create a project"; finish; }
+A=$P AU=$PU
+new_project || { not_ok "create a second project"; finish; }
+B=$P BU=$PU
+echo "# project A $A uid $AU, project B $B uid $BU (B is created, not started)"
+
+out=$(ctl start "$A" 2>&1)
+if ! [[ "$out" =~ ^[0-9]+$ ]]; then
+	not_ok "start A prints the host pid of its init (got: $out)"
+	finish
+fi
+ok "start A: init is host pid $out"
+APID=$out
+
+# ---------------------------------------------------------- identity
+status=$(ctl exec "$A" -- cat /proc/self/status 2>&1)
+field() { awk -v k="$1:" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }' <<<"$status"; }
+echo "# inside: $(field Uid) / $(field Gid) / groups '$(field Groups)'"
+check "runs as the project uid and gid, no supplementary groups" \
+	test "$(field Uid)" = "$AU	$AU	$AU	$AU" -a "$(field Gid)" = "$AU	$AU	$AU	$AU" \
+	-a -z "$(field Groups)"
+for cap in CapInh CapPrm CapEff CapBnd CapAmb; do
+	check "$cap is empty ($(field $cap))" test "$(field $cap)" = 0000000000000000
+done
+check "NoNewPrivs: 1" test "$(field NoNewPrivs)" = 1
+check "Seccomp: 2 (filter mode)" test "$(field Seccomp)" = 2
+
+# ---------------------------------------------------------- files
+echo "# sanity on the host: the canaries are readable by any uid there"
+check "host: project uid reads $CANARY on the host" \
+	expect_line "read: ok" as_user "$AU" "$AU" "$PROBE_BIN" read "$CANARY"
+check "host: project uid reads $HR/canary on the host" \
+	expect_line "read: ok" as_user "$AU" "$AU" "$PROBE_BIN" read "$HR/canary"
+check "cannot read a hidden host file by path" \
+	expect_line "read: (ENOENT|EACCES)" probe_in "$A" read "$CANARY"
+check "cannot read it through /proc/1/root" \
+	expect_line "read: (ENOENT|EACCES)" probe_in "$A" read "/proc/1/root$CANARY"
+check "cannot read it through /proc/$APID/root (its host pid)" \
+	expect_line "read: (ENOENT|EACCES)" probe_in "$A" read "/proc/$APID/root$CANARY"
+check "the home root is hidden (a file in it, readable on the host)" \
+	expect_line "read: ENOENT" probe_in "$A" read "$HR/canary"
+echo "secret of B" > "$HR/$B/secret"
+chown "$BU:$BU" "$HR/$B/secret"
+check "cannot read another project's home by path" \
+	expect_line "read: (ENOENT|EACCES)" probe_in "$A" read "$HR/$B/secret"
+check "cannot read it through /proc/1/root" \
+	expect_line "read: (ENOENT|EACCES)" probe_in "$A" read "/proc/1/root$HR/$B/secret"
+
+check "host: project uid writes in $RWDIR on the host" \
+	expect_line "write: ok" as_user "$AU" "$AU" "$PROBE_BIN" write "$RWDIR/host-$AU"
+rm -f "$RWDIR/host-$AU"
+check "rootfs writes fail (EROFS in a world-writable host directory)" \
+	expect_line "write: EROFS" probe_in "$A" write "$RWDIR/x"
+check "... and nothing appeared on the host" test ! -e "$RWDIR/x"
+check "home writes succeed" expect_line "write: ok" probe_in "$A" write /home/user/written
+check "... and land in the project's home, owned by the project" \
+	test "$(stat -c %u:%s "$HR/$A/written" 2>&1)" = "$AU:4"
+check "/tmp writes succeed" expect_line "write: ok" probe_in "$A" write /tmp/written
+check "... in the project's own /tmp, not the host's" test ! -e /tmp/written
+
+# tmp_size = 4M: the file stops at the bound (tmpfs rounds to pages)
+fill=$(probe_in "$A" fill /tmp/fill)
+echo "#   $fill"
+bytes=$(awk '{ print $2 }' <<<"$fill")
+check "/tmp fills to its bound ($LIFE_TMP_SIZE) and no further" \
+	grep -Eq '^fill: [0-9]+ (ENOSPC|EDQUOT)$' <<<"$fill"
+check "... at $bytes bytes: between 3 MiB and 4 MiB" \
+	test "${bytes:-0}" -ge $((3 << 20)) -a "${bytes:-0}" -le $((4 << 20))
+
+# ---------------------------------------------------------- privileged calls
+echo "# sanity on the host as root: every call below succeeds there"
+for op in mount userns keyctl; do
+	check "host: $op succeeds" expect_line "$op: ok" unshare -m "$PROBE_BIN" $op
+done
+check "host: open_by_handle_at succeeds" \
+	expect_line "open_by_handle_at: ok" "$PROBE_BIN" handle /etc/passwd
+check "cannot mount" expect_line "mount: (EPERM|EACCES)" probe_in "$A" mount
+check "the new mount API answers ENOSYS" expect_line "fsopen: ENOSYS" probe_in "$A" fsopen
+check "cannot unshare a user namespace" \
+	expect_line "userns: (EPERM|ENOSYS|EUSERS)" probe_in "$A" userns
+check "clone3 answers ENOSYS" expect_line "clone3: ENOSYS" probe_in "$A" clone3
+check "cannot unshare a network namespace" \
+	expect_line "netns: (EPERM|ENOSYS)" probe_in "$A" netns
+check "cannot add a key" expect_line "keyctl: (EPERM|EACCES|ENOSYS)" probe_in "$A" keyctl
+check "cannot open_by_handle_at" \
+	expect_line "open_by_handle_at: (EPERM|ENOSYS)" probe_in "$A" handle /etc/passwd
+
+# TIOCSTI on the project's own terminal: allowed by the kernel to the
+# terminal's owner unless dev.tty.legacy_tiocsti = 0; the seccomp filter
+# must refuse it, whatever the upper 32 bits of the ioctl number say
+tiocsti_host=$(cat /proc/sys/dev/tty/legacy_tiocsti 2>/dev/null || echo '?')
+echo "# dev.tty.legacy_tiocsti = $tiocsti_host"
+# probe_tty PROJECT ARGS...: the probe on a pty (its controlling terminal)
+probe_tty() {
+	local p="$1"; shift
+	ctl exec "$p" --tty -- "$PROBE" "$@" </dev/null 2>&1 | tr -d '\r'
+}
+tio() { probe_tty "$A" "$@" | grep -E '^tiocsti'; }
+check "TIOCSTI on its own pty is refused" expect_line "tiocsti: (EPERM|EACCES|ENOSYS)" tio tiocsti
+check "TIOCSTI with bit 32 set in the ioctl number is refused" \
+	expect_line "tiocsti-high: (EPERM|EACCES|ENOSYS)" tio tiocsti-high
+
+# ---------------------------------------------------------- processes
+procs=$(probe_in "$A" procs)
+echo "#   $procs"
+n=$(wc -w <<<"${procs#procs:}")
+check "sees only its own processes (init, its command, this exec: <= 4)" \
+	test "$n" -ge 2 -a "$n" -le 4
+check "... and its init as pid 1" grep -Eq '^procs: 1( |$)' <<<"$procs"
+check "hostname is the policy's" \
+	expect_line "project-${A:0:8}" ctl exec "$A" -- cat /proc/sys/kernel/hostname
+
+# ---------------------------------------------------------- network
+PORT=$((20000 + RANDOM % 20000))
+"$PROBE_BIN" listen 127.0.0.1 $PORT > "$T/listen.out" &
+PIDS="$PIDS $!"
+for _ in $(seq 50); do grep -q listening "$T/listen.out" && break; sleep 0.05; done
+check "host: the loopback listener on 127.0.0.1:$PORT is reachable" \
+	expect_line "connect: ok" as_user "$AU" "$AU" "$PROBE_BIN" connect 127.0.0.1 $PORT
+check "only lo exists with network = none" expect_line "ifaces: lo" probe_in "$A" ifaces
+check "the host's loopback listener is unreachable" \
+	expect_line "connect: (ECONNREFUSED|ENETUNREACH|ETIMEDOUT)" probe_in "$A" connect 127.0.0.1 $PORT
+
+# ---------------------------------------------------------- fds
+check "no fd beyond stdio is open at the start of the command" \
+	expect_line "fds: 0 1 2" probe_in "$A" fds
+check "... nor with a pty" \
+	expect_line "fds: 0 1 2" probe_tty "$A" fds
+
+# ---------------------------------------------------------- limits
+bomb=$(probe_in "$A" forkbomb)
+echo "#   $bomb"
+forks=$(awk '{ print $2 }' <<<"$bomb")
+check "a fork bomb stops at the pids limit ($LIFE_PIDS)" \
+	grep -Eq '^forkbomb: [0-9]+ EAGAIN$' <<<"$bomb"
+check "... after fewer than $LIFE_PIDS forks ($forks)" test "${forks:-999999}" -lt "$LIFE_PIDS"
+check "the project still answers after the fork bomb" \
+	expect_line "ok" ctl exec "$A" -- echo ok
+hog=$(probe_in "$A" memhog 256)
+echo "#   $hog (limit $LIFE_MEMORY)"
+check "a memory hog (256 MiB) is stopped by the memory limit" \
+	grep -Eq '^memhog: killed 9$' <<<"$hog"
+check "the project still answers after the memory hog" \
+	expect_line "ok" ctl exec "$A" -- echo ok
+check "the helper still answers" sh -c "\"$CTL_BIN\" --helper \"$SOCK\" ping >/dev/null"
+
+check "stop A" ctl stop "$A" --grace 1
+check "nothing of A is left (mounts, cgroups, IPC, processes)" no_residue "$A" "$AU"
+finish
