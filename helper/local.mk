@@ -16,10 +16,18 @@ helper_corral_helper_SOURCES = \
 	helper/fsops.c helper/fsops.h \
 	helper/fsops_tree.c \
 	helper/fsops_io.c \
-	helper/fsops_replace.c
-helper_corral_helper_CFLAGS = $(AM_CFLAGS) $(LIBCAP_CFLAGS) $(LIBSECCOMP_CFLAGS)
+	helper/fsops_replace.c \
+	helper/life.h \
+	helper/life.c \
+	helper/launcher.c \
+	helper/cgroup.c \
+	helper/sandbox.c \
+	helper/seccomp.c \
+	helper/exec.c
+helper_corral_helper_CFLAGS = $(AM_CFLAGS) $(LIBCAP_CFLAGS) $(LIBSECCOMP_CFLAGS) \
+	$(LIBNL_CFLAGS) $(LIBNL_ROUTE_CFLAGS)
 helper_corral_helper_LDADD = policy/libcorralpolicy.a common/libcorralcommon.a \
-	$(LIBCAP_LIBS) $(LIBSECCOMP_LIBS)
+	$(LIBCAP_LIBS) $(LIBSECCOMP_LIBS) $(LIBNL_ROUTE_LIBS) $(LIBNL_LIBS)
 
 # Unit tests of the pure path checks (no system call, no privilege).
 check_PROGRAMS += tests/unit/check_fspath

@@ -34,7 +34,7 @@ static int uid_in_range(const struct crl_policy *p, uid_t u)
 	return u >= p->uid_first && u <= p->uid_last;
 }
 
-static int home_is_valid(const struct crl_policy *p, const struct stat *st)
+int project_home_valid(const struct crl_policy *p, const struct stat *st)
 {
 	return S_ISDIR(st->st_mode) && uid_in_range(p, st->st_uid) &&
 	       !(st->st_mode & 022);
@@ -56,7 +56,7 @@ int project_open(struct op_ctx *o, const char *id)
 		return op_fail(o, EPERM, "project home is not a directory");
 	if (fd < 0)
 		return fs_fail(o, -fd);
-	if (fstat(fd, &st) < 0 || !home_is_valid(h->policy, &st)) {
+	if (fstat(fd, &st) < 0 || !project_home_valid(h->policy, &st)) {
 		close(fd);
 		return op_fail(o, EPERM, "project home has an unsafe owner or "
 			       "mode (owner outside uid_range, or writable by "
@@ -178,7 +178,7 @@ static int create_locked(struct op_ctx *o, int rfd, uid_t *uid)
 	int err;
 
 	if (fstatat(rfd, o->project, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		if (!home_is_valid(p, &st))
+		if (!project_home_valid(p, &st))
 			return op_fail(o, EEXIST, "home_root entry exists but "
 				       "is not a valid project home");
 		*uid = st.st_uid;
