@@ -132,7 +132,7 @@ static __attribute__((noreturn)) void exec_child(struct life_req *r,
 	close(pidfd);
 	umask(022);
 	sandbox_rlimits(r->h->policy);
-	if (sandbox_drop(r->h->policy, r->uid, &e) < 0)
+	if (sandbox_drop(r->uid, &e) < 0)
 		goto fail;
 	if (chdir(cwd) < 0) {
 		life_fail(&e, errno, "cd %.100s: %s", cwd, strerror(errno));

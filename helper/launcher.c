@@ -464,9 +464,13 @@ static __attribute__((noreturn)) void launcher_main(const struct helper *h,
  * directory in them (cgroup.c). */
 void launcher_prepare(struct helper *h)
 {
+	static char buf[256];
 	const char *why = NULL;
 
-	if (cg_init(&why) < 0) {
+	if (project_seccomp_prepare(h->policy, buf, sizeof(buf)) < 0) {
+		why = buf;
+		h->life_unavailable = why;
+	} else if (cg_init(&why) < 0) {
 		h->life_unavailable = why;
 	} else if (cg_prepare() < 0) {
 		why = "cannot create the corral cgroup directories";

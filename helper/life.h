@@ -58,14 +58,17 @@ int life_fail(struct life_err *e, int err, const char *fmt, ...)
  * or drop to the project's identity (both). */
 int sandbox_start(struct life_req *r, char *const argv[], char *const envp[],
 		  pid_t *init_pid, struct life_err *e);
-int sandbox_drop(const struct crl_policy *p, uid_t uid, struct life_err *e);
+int sandbox_drop(uid_t uid, struct life_err *e);
 int sandbox_env(const struct crl_policy *p, const struct crl_msg *m,
 		int tty, char **envp, size_t max, char *store, size_t storelen,
 		struct life_err *e);
 void sandbox_rlimits(const struct crl_policy *p);
 
-/* seccomp.c: the project filter (DESIGN §6). */
-int project_seccomp_load(const struct crl_policy *p);
+/* seccomp.c: the project filter (DESIGN §6), built from the policy's
+ * profile at start-up, loaded right before a project's execve. */
+int project_seccomp_prepare(const struct crl_policy *p, char *why,
+			    size_t whylen);
+int project_seccomp_load(void);
 
 /* launcher.c */
 void launcher_prepare(struct helper *h);

@@ -503,7 +503,7 @@ void sandbox_rlimits(const struct crl_policy *p)
  * capability in any set (bounding and ambient included), no_new_privs,
  * then the seccomp filter.  Each step is read back.
  */
-int sandbox_drop(const struct crl_policy *p, uid_t uid, struct life_err *e)
+int sandbox_drop(uid_t uid, struct life_err *e)
 {
 	gid_t gid = (gid_t)uid, rg, eg, sg;
 	uid_t ru, eu, su;
@@ -528,7 +528,7 @@ int sandbox_drop(const struct crl_policy *p, uid_t uid, struct life_err *e)
 		return life_fail(e, EPERM, "the uid switch did not stick");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return life_fail(e, errno, "no_new_privs: %s", strerror(errno));
-	r = project_seccomp_load(p);
+	r = project_seccomp_load();
 	if (r != 0)
 		return life_fail(e, r < 0 ? -r : EINVAL, "seccomp filter: %s",
 				 strerror(r < 0 ? -r : EINVAL));
@@ -683,7 +683,7 @@ static __attribute__((noreturn)) void init_main(struct life_req *r,
 	if (loopback_up(&e) < 0)
 		goto fail;
 	sandbox_rlimits(p);
-	if (sandbox_drop(p, r->uid, &e) < 0)
+	if (sandbox_drop(r->uid, &e) < 0)
 		goto fail;
 	if (pipe2(xp, O_CLOEXEC) < 0) {
 		life_fail(&e, errno, "pipe: %s", strerror(errno));
