@@ -422,8 +422,10 @@ static __attribute__((noreturn)) void launcher_main(const struct helper *h,
 {
 	static uint8_t buf[CRL_FRAME_MAX];
 
+	/* never executes anything itself; the project processes set it too */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		_exit(1);
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	signal(SIGCHLD, SIG_IGN);       /* children reaped by the kernel */
 	signal(SIGPIPE, SIG_IGN);
 	for (;;) {

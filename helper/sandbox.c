@@ -675,6 +675,17 @@ static __attribute__((noreturn)) void init_main(struct life_req *r,
 	if (build_root(p, f, &e) < 0)
 		goto fail;
 	host_fds_close(f);
+	/* no descriptor of the helper's stays, its stdio included */
+	{
+		int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		if (nul < 0 || dup2(nul, 0) < 0 || dup2(nul, 1) < 0 ||
+		    dup2(nul, 2) < 0) {
+			life_fail(&e, errno, "/dev/null: %s", strerror(errno));
+			goto fail;
+		}
+		close(nul);
+	}
 	if (crl_policy_hostname(p, r->project, host, sizeof(host)) < 0 ||
 	    sethostname(host, strlen(host)) < 0) {
 		life_fail(&e, errno, "hostname: %s", strerror(errno));
