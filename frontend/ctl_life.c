@@ -474,7 +474,8 @@ static int exec_loop(struct ctl *t, struct pump *p, const char *project)
 	struct pollfd pf[5];
 	struct crl_msg m;
 	sigset_t block, orig;
-	int have_exit = 0, code = 0, drain_ms = -1;
+	int have_exit = 0, code = 0;
+	struct timespec deadline = { 0, 0 };
 
 	sigemptyset(&block);
 	sigaddset(&block, SIGWINCH);
@@ -517,8 +518,19 @@ static int exec_loop(struct ctl *t, struct pump *p, const char *project)
 			pf[nfd] = (struct pollfd){ c->fd, POLLIN, 0 };
 			idx_sock = nfd++;
 		} else {
-			ts.tv_sec = drain_ms / 1000;
-			ts.tv_nsec = (long)(drain_ms % 1000) * 1000000L;
+			/* an absolute end: a process left behind that keeps
+			 * writing does not keep us here */
+			struct timespec now;
+
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			ts.tv_sec = deadline.tv_sec - now.tv_sec;
+			ts.tv_nsec = deadline.tv_nsec - now.tv_nsec;
+			if (ts.tv_nsec < 0) {
+				ts.tv_nsec += 1000000000L;
+				ts.tv_sec--;
+			}
+			if (ts.tv_sec < 0)
+				break;
 			tsp = &ts;
 		}
 		r = ppoll(pf, (nfds_t)nfd, tsp, &orig);
@@ -550,7 +562,10 @@ static int exec_loop(struct ctl *t, struct pump *p, const char *project)
 			}
 			code = wait_status_code(crl_msg_u32(&m, CRL_A_EXIT));
 			have_exit = 1;
-			drain_ms = DRAIN_MS;
+			clock_gettime(CLOCK_MONOTONIC, &deadline);
+			deadline.tv_nsec += DRAIN_MS * 1000000L;
+			deadline.tv_sec += deadline.tv_nsec / 1000000000L;
+			deadline.tv_nsec %= 1000000000L;
 		}
 	}
 	sigprocmask(SIG_SETMASK, &orig, NULL);
