@@ -28,6 +28,8 @@
  *   corral exec         EXEC /bin/true into the project running its
  *                       default command, on one connection, until the
  *                       EXIT reply
+ * The rows "of which" show when the first reply came (START: PID; EXEC:
+ * PID and the descriptors), as a breakdown for whoever tunes the helper.
  *
  * Targets (issue 4): corral start->exit median <= 0.8 x bwrap median;
  * exec median <= 0.3 x bwrap median.  --strict: exit 1 if one is missed.
@@ -116,9 +118,10 @@ static void wait_exit(pid_t pid)
 	close(fd);
 }
 
-/* One START /bin/true; returns start->exit ms, *stop_ms the STOP after. */
+/* One START /bin/true; returns start->exit ms, *reply_ms when the START
+ * reply came, *stop_ms the STOP after. */
 static double corral_start(struct crl_client *c, const char *project,
-			   double *stop_ms)
+			   double *reply_ms, double *stop_ms)
 {
 	struct crl_enc e;
 	struct crl_msg m;
@@ -132,6 +135,7 @@ static double corral_start(struct crl_client *c, const char *project,
 	crl_list_end(&e);
 	if (crl_client_call(c, &e, &m) < 0)
 		die("start", c);
+	*reply_ms = now_ms() - t0;
 	wait_exit((pid_t)crl_msg_u32(&m, CRL_A_PID));
 	t1 = now_ms();
 	simple_call(c, CRL_MSG_STOP, project, "stop");
@@ -140,7 +144,8 @@ static double corral_start(struct crl_client *c, const char *project,
 	return t1 - t0;
 }
 
-static double corral_exec(struct crl_client *c, const char *project)
+static double corral_exec(struct crl_client *c, const char *project,
+			  double *reply_ms)
 {
 	struct crl_enc e;
 	struct crl_msg m;
@@ -155,6 +160,7 @@ static double corral_exec(struct crl_client *c, const char *project)
 	crl_list_end(&e);
 	if (crl_client_call_fds(c, &e, &m, fds, CRL_FDS_MAX, &n) < 0)
 		die("exec", c);
+	*reply_ms = now_ms() - t0;
 	/* the command sees EOF on stdin; its output is not read */
 	for (unsigned int i = 0; i < n; i++)
 		close(fds[i]);
@@ -208,12 +214,12 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static double t_start[RUNS_MAX], t_stop[RUNS_MAX], t_bwrap[RUNS_MAX],
-		t_exec[RUNS_MAX];
+		t_exec[RUNS_MAX], t_sreply[RUNS_MAX], t_ereply[RUNS_MAX];
 	const char *sock = NULL, *project = NULL, *home = NULL, *uid = NULL;
 	const char *bwrap = "/usr/bin/bwrap";
 	struct crl_client c, x;
 	int runs = 30, strict = 0, opt, i, miss = 0;
-	double ms, mb, me, rs, re;
+	double ms, mb, me, rs, re, dummy;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
@@ -249,11 +255,11 @@ int main(int argc, char **argv)
 
 	/* warm-up: caches, the first cgroup, page tables of every binary */
 	for (i = 0; i < 3; i++) {
-		corral_start(&c, project, &ms);
+		corral_start(&c, project, &dummy, &ms);
 		bwrap_run(bw);
 	}
 	for (i = 0; i < runs; i++) {
-		t_start[i] = corral_start(&c, project, &t_stop[i]);
+		t_start[i] = corral_start(&c, project, &t_sreply[i], &t_stop[i]);
 		t_bwrap[i] = bwrap_run(bw);
 	}
 	/* exec into the running project (its default command) */
@@ -267,17 +273,19 @@ int main(int argc, char **argv)
 			die("start (default command)", &c);
 	}
 	for (i = 0; i < 3; i++)
-		corral_exec(&x, project);
+		corral_exec(&x, project, &dummy);
 	for (i = 0; i < runs; i++)
-		t_exec[i] = corral_exec(&x, project);
+		t_exec[i] = corral_exec(&x, project, &t_ereply[i]);
 	simple_call(&c, CRL_MSG_STOP, project, "stop");
 
 	printf("%-22s %9s %9s %9s   (ms, %d runs each)\n", "case", "median",
 	       "p10", "p90", runs);
 	row("bwrap /bin/true", t_bwrap, runs);
 	row("corral start->exit", t_start, runs);
+	row("  of which: reply", t_sreply, runs);
 	row("corral stop after", t_stop, runs);
 	row("corral exec /bin/true", t_exec, runs);
+	row("  of which: 1st reply", t_ereply, runs);
 	mb = quantile(t_bwrap, runs, 0.5);
 	ms = quantile(t_start, runs, 0.5);
 	me = quantile(t_exec, runs, 0.5);
