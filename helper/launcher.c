@@ -42,6 +42,8 @@
 #include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -159,29 +161,59 @@ static void sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
-/* SIGTERM to the init (which passes it on), the grace period, then
+/*
+ * SIGTERM to the init (which passes it on), the grace period, then
  * SIGKILL to the init (the kernel kills its whole pid namespace) and to
- * every process of the cgroup, then the cgroups go. */
+ * every process of the cgroup until it is empty, then the cgroups go.
+ * Last, the init must be gone, not only dead: it leaves only once every
+ * process of its namespace has been reaped.  It is watched through its
+ * /proc directory, opened before the kill: once the process is reaped,
+ * that descriptor answers ESRCH even if the pid is used again.
+ */
 static int stop_project(const char *id, unsigned int grace, struct life_err *e)
 {
 	pid_t init = cg_init_pid(id);
+	int pfd = -1, sfd = -1;
 
 	if (!cg_exists(id))
 		return 0;
+	if (init > 0) {
+		char path[32];
+
+		/* both taken, then the pid checked again: they name the init */
+		snprintf(path, sizeof(path), "/proc/%d", (int)init);
+		pfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		sfd = (int)syscall(SYS_pidfd_open, init, 0);
+		if (pfd < 0 || sfd < 0 || cg_init_pid(id) != init)
+			init = 0;
+	}
 	if (init > 0 && grace > 0) {
-		kill(init, SIGTERM);
+		syscall(SYS_pidfd_send_signal, sfd, SIGTERM, NULL, 0);
 		for (unsigned int ms = 0; ms < grace * 1000; ms += 20) {
 			if (cg_procs(id, NULL, 0) <= 0)
 				break;
 			sleep_ms(20);
 		}
 	}
-	init = cg_init_pid(id);
 	if (init > 0)
-		kill(init, SIGKILL);
-	if (cg_kill_all(id, 10000) < 0)
+		syscall(SYS_pidfd_send_signal, sfd, SIGKILL, NULL, 0);
+	if (sfd >= 0)
+		close(sfd);
+	if (cg_kill_all(id, 10000) < 0) {
+		if (pfd >= 0)
+			close(pfd);
 		return life_fail(e, errno, "cannot kill every process: %s",
 				 strerror(errno));
+	}
+	for (int i = 0; init > 0 && i < 500; i++) {
+		struct stat st;
+
+		if (fstatat(pfd, "stat", &st, 0) < 0)
+			break;
+		sleep_ms(2);
+	}
+	if (pfd >= 0)
+		close(pfd);
 	if (cg_remove(id) < 0)
 		return life_fail(e, errno, "cannot remove the cgroups: %s",
 				 strerror(errno));

@@ -4,8 +4,8 @@
  *
  * Runs in a launcher child ("R", root with the helper's capabilities).
  * R forks the init ("I") into new mount, pid, ipc, uts and network
- * namespaces (clone), where I is pid 1.  R puts I into the
- * project's cgroups, then lets it go on; I enters a new cgroup namespace
+ * namespaces (clone), where I is pid 1.  I moves itself into the
+ * project's cgroups before anything else, enters a new cgroup namespace
  * (rooted at its cgroup), builds the file system view, sets the hostname,
  * brings loopback up, lowers the rlimits, drops to the project's uid with
  * no capability in any set, sets no_new_privs, loads the project's
@@ -189,9 +189,33 @@ static int seal(int rootfd, const char *path, unsigned long flags,
 	return 0;
 }
 
+/* path is dir or below it (both normalised, absolute). */
+static int path_within(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (strcmp(dir, "/") == 0)
+		return 1;
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* Will a mount point be made below this hidden path (home_mount, a
+ * ro_bind)?  Then its tmpfs stays writable until sealed, else it is
+ * mounted read-only at once. */
+static int hide_needs_rw(const struct crl_policy *p, const char *path)
+{
+	if (path_within(p->home_mount, path))
+		return 1;
+	for (unsigned int i = 0; i < p->n_ro_bind; i++)
+		if (path_within(p->ro_bind[i], path))
+			return 1;
+	return 0;
+}
+
 /* A hidden path: an empty tmpfs over a directory, /dev/null over
  * anything else; a path missing in the rootfs needs nothing. */
-static int hide(int rootfd, int nullfd, const char *path, struct life_err *e)
+static int hide(int rootfd, int nullfd, const char *path, unsigned long ro,
+		struct life_err *e)
 {
 	struct stat st;
 	int fd = in_root(rootfd, path, O_NOFOLLOW);
@@ -203,7 +227,7 @@ static int hide(int rootfd, int nullfd, const char *path, struct life_err *e)
 		return life_fail(e, errno, "hide %s: %s", path, strerror(errno));
 	if (S_ISDIR(st.st_mode))
 		r = mount_fd("corral", -1, fd, "tmpfs", MS_NOSUID | MS_NODEV |
-			     MS_NOEXEC, "mode=0755,size=64k,nr_inodes=64");
+			     MS_NOEXEC | ro, "mode=0755,size=64k,nr_inodes=64");
 	else if (S_ISLNK(st.st_mode))
 		r = 0;  /* resolves inside the new root, to what is hidden */
 	else
@@ -253,6 +277,32 @@ static const char *const dev_nodes[] = {
 };
 #define N_DEV (sizeof(dev_nodes) / sizeof(*dev_nodes))
 
+/* One device node of the host, bound onto an empty file of our /dev,
+ * then made nosuid and noexec. */
+static int bind_dev(int dfd, int devfd, const char *name, struct life_err *e)
+{
+	int fd = openat(dfd, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC |
+			O_NOFOLLOW, 0600);
+
+	if (fd >= 0)
+		close(fd);
+	fd = in_root(dfd, name, O_NOFOLLOW);
+	if (fd < 0 || mount_fd(NULL, devfd, fd, NULL, MS_BIND, NULL) < 0)
+		goto fail;
+	close(fd);
+	/* the bind is on top now: reopen to reach it */
+	fd = in_root(dfd, name, O_NOFOLLOW);
+	if (fd < 0 || remount_fd(fd, MS_NOSUID | MS_NOEXEC) < 0)
+		goto fail;
+	close(fd);
+	return 0;
+fail:
+	life_fail(e, errno, "/dev/%s: %s", name, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
 static int make_dev(int rootfd, const int *devfd, const struct crl_policy *p,
 		    struct life_err *e)
 {
@@ -265,19 +315,9 @@ static int make_dev(int rootfd, const int *devfd, const struct crl_policy *p,
 	dfd = in_root(rootfd, "/dev", O_DIRECTORY);
 	if (dfd < 0)
 		return life_fail(e, errno, "/dev: %s", strerror(errno));
-	for (size_t i = 0; i < N_DEV; i++) {
-		fd = openat(dfd, dev_nodes[i], O_CREAT | O_EXCL | O_WRONLY |
-			    O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (fd >= 0)
-			close(fd);
-		fd = in_root(dfd, dev_nodes[i], O_NOFOLLOW);
-		if (fd < 0 || mount_fd(NULL, devfd[i], fd, NULL, MS_BIND, NULL) < 0) {
-			life_fail(e, errno, "/dev/%s: %s", dev_nodes[i],
-				  strerror(errno));
-			goto fail;
-		}
-		close(fd);
-	}
+	for (size_t i = 0; i < N_DEV; i++)
+		if (bind_dev(dfd, devfd[i], dev_nodes[i], e) < 0)
+			goto fail_nofd;
 	if (mkdirat(dfd, "pts", 0755) < 0 || mkdirat(dfd, "shm", 01777) < 0 ||
 	    symlinkat("pts/ptmx", dfd, "ptmx") < 0 ||
 	    symlinkat("/proc/self/fd", dfd, "fd") < 0 ||
@@ -406,14 +446,12 @@ static int build_root(const struct crl_policy *p, struct host_fds *f,
 		return life_fail(e, errno, "read-only rootfs: %s", strerror(errno));
 	/* hidden paths first: mount points below them are made on tmpfs */
 	for (unsigned int i = 0; i < p->n_hide; i++)
-		if (hide(rootfd, f->null, p->hide[i], e) < 0)
+		if (hide(rootfd, f->null, p->hide[i], hide_needs_rw(p, p->hide[i]) ?
+			 0 : MS_RDONLY, e) < 0)
 			goto fail;
-	if (hide(rootfd, f->null, p->home_root, e) < 0)
+	if (hide(rootfd, f->null, p->home_root, MS_RDONLY, e) < 0)
 		goto fail;
 	if (bind_at(rootfd, f->home, p->home_mount, 0, e) < 0)
-		goto fail;
-	if (is_dir_at(rootfd, p->home_root) &&
-	    seal(rootfd, p->home_root, MS_NOSUID | MS_NODEV | MS_NOEXEC, e) < 0)
 		goto fail;
 	fd = in_root(rootfd, "/proc", O_DIRECTORY);
 	if (fd < 0 || mount_fd("proc", -1, fd, "proc", MS_NOSUID | MS_NODEV |
@@ -433,7 +471,7 @@ static int build_root(const struct crl_policy *p, struct host_fds *f,
 		if (bind_at(rootfd, f->ro[i], p->ro_bind[i], MS_RDONLY, e) < 0)
 			goto fail;
 	for (unsigned int i = 0; i < p->n_hide; i++)
-		if (is_dir_at(rootfd, p->hide[i]) &&
+		if (hide_needs_rw(p, p->hide[i]) && is_dir_at(rootfd, p->hide[i]) &&
 		    seal(rootfd, p->hide[i], MS_NOSUID | MS_NODEV | MS_NOEXEC, e) < 0)
 			goto fail;
 	close(rootfd);
@@ -510,10 +548,11 @@ int sandbox_drop(uid_t uid, struct life_err *e)
 	cap_t none;
 	int r;
 
-	for (cap_value_t c = 0; c < (cap_value_t)cap_max_bits(); c++)
-		if (cap_drop_bound(c) < 0 && errno != EINVAL)
+	for (int c = 0; prctl(PR_CAPBSET_READ, c, 0, 0, 0) >= 0; c++)
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0)
 			return life_fail(e, errno, "bounding set: %s", strerror(errno));
-	if (cap_reset_ambient() < 0 || setgroups(0, NULL) < 0 ||
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 ||
+	    setgroups(0, NULL) < 0 ||
 	    setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
 		return life_fail(e, errno, "uid switch: %s", strerror(errno));
 	none = cap_init();
@@ -524,8 +563,13 @@ int sandbox_drop(uid_t uid, struct life_err *e)
 		return life_fail(e, errno, "capabilities: %s", strerror(errno));
 	if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0 ||
 	    ru != uid || eu != uid || su != uid || rg != gid || eg != gid ||
-	    sg != gid || getgroups(0, NULL) != 0 || cap_get_bound(CAP_SYS_ADMIN) != 0)
+	    sg != gid || getgroups(0, NULL) != 0)
 		return life_fail(e, EPERM, "the uid switch did not stick");
+	/* the ambient set is a subset of permitted and inheritable, both
+	 * empty now; the bounding set is read back bit by bit */
+	for (int c = 0; (r = prctl(PR_CAPBSET_READ, c, 0, 0, 0)) >= 0; c++)
+		if (r != 0)
+			return life_fail(e, EPERM, "bounding set not empty");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return life_fail(e, errno, "no_new_privs: %s", strerror(errno));
 	r = project_seccomp_load();
@@ -642,7 +686,7 @@ static void report(int fd, const struct life_err *e)
 
 /* The init, from the launcher child's fork to the command's start. */
 static __attribute__((noreturn)) void init_main(struct life_req *r,
-						int go, int ready,
+						int ready,
 						char *const argv[],
 						char *const envp[])
 {
@@ -650,21 +694,22 @@ static __attribute__((noreturn)) void init_main(struct life_req *r,
 	struct host_fds *f = &hf;
 	const struct crl_policy *p = r->h->policy;
 	struct life_err e = { 0, "" };
-	char host[65], c;
+	char host[65];
 	int keep[32], nkeep = 0, xp[2];
 	sigset_t set;
 	pid_t cmd;
 
-	keep[nkeep++] = go;
 	keep[nkeep++] = ready;
 	keep[nkeep++] = r->home_fd;
 	/* the connection socket and the launcher's channel must not stay */
 	fds_close_except(keep, (unsigned int)nkeep);
 	prctl(PR_SET_NAME, "corral-init", 0, 0, 0);
 	umask(022);
-	if (read(go, &c, 1) != 1)
-		_exit(1);               /* R failed to set up the cgroup */
-	close(go);
+	/* into the project's cgroups first, before anything else runs */
+	if (cg_attach_self(r->project) < 0) {
+		life_fail(&e, errno, "cgroup: %s", strerror(errno));
+		goto fail;
+	}
 	if (unshare(CLONE_NEWCGROUP) < 0) {
 		life_fail(&e, errno, "cgroup namespace: %s", strerror(errno));
 		goto fail;
@@ -753,14 +798,14 @@ int sandbox_start(struct life_req *r, char *const argv[], char *const envp[],
 		  pid_t *init_pid, struct life_err *e)
 {
 	const struct crl_policy *p = r->h->policy;
-	int go[2], ready[2];
+	int ready[2];
 	ssize_t n;
 	pid_t pid;
 
 	if (p->network != CRL_NET_NONE)
 		return life_fail(e, EOPNOTSUPP, "network = veth is not "
 				 "implemented yet; use network = none");
-	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0)
+	if (pipe2(ready, O_CLOEXEC) < 0)
 		return life_fail(e, errno, "pipe: %s", strerror(errno));
 	/* fork, but into new namespaces; this process stays in the host's
 	 * (it holds no reference to the project's) and waits for the init */
@@ -768,28 +813,16 @@ int sandbox_start(struct life_req *r, char *const argv[], char *const envp[],
 			     CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET | SIGCHLD,
 			     NULL, NULL, NULL, NULL);
 	if (pid == 0) {
-		close(go[1]);
 		close(ready[0]);
-		init_main(r, go[0], ready[1], argv, envp);
+		init_main(r, ready[1], argv, envp);
 	}
-	close(go[0]);
 	close(ready[1]);
 	if (pid < 0) {
-		close(go[1]);
 		close(ready[0]);
 		return life_fail(e, errno, "fork: %s", strerror(errno));
 	}
-	if (cg_attach(r->project, pid) < 0) {
-		life_fail(e, errno, "cgroup: %s", strerror(errno));
-		close(go[1]);   /* init sees EOF and exits */
-		close(ready[0]);
-		waitpid(pid, NULL, 0);
-		return -1;
-	}
-	n = write(go[1], "g", 1);
-	close(go[1]);
 	memset(e, 0, sizeof(*e));
-	n = n == 1 ? read(ready[0], e, sizeof(*e)) : -1;
+	n = read(ready[0], e, sizeof(*e));
 	close(ready[0]);
 	if (n != (ssize_t)sizeof(*e) || e->err) {
 		if (n != (ssize_t)sizeof(*e))
