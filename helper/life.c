@@ -36,6 +36,28 @@ static int is_final(const struct op_ctx *o, const struct crl_msg *m)
 	return 1;
 }
 
+/* The audit line of start names the init's pid, that of exec the
+ * command's pid and then its wait status. */
+static void note_for_audit(struct op_ctx *o, const struct crl_msg *m)
+{
+	static char val[32];
+	const char *key = NULL;
+	uint32_t v = 0;
+
+	if (crl_msg_has(m, CRL_A_EXIT)) {
+		key = "exit_status";
+		v = crl_msg_u32(m, CRL_A_EXIT);
+	} else if (crl_msg_has(m, CRL_A_PID)) {
+		key = "pid";
+		v = crl_msg_u32(m, CRL_A_PID);
+	}
+	if (!key)
+		return;
+	snprintf(val, sizeof(val), "%u", v);
+	o->audit_key = key;
+	o->audit_val = val;
+}
+
 /* 1: more to come, 0: done (or EOF), -1: failed. */
 static int relay_one(struct op_ctx *o, int sock, int *err)
 {
@@ -60,6 +82,8 @@ static int relay_one(struct op_ctx *o, int sock, int *err)
 			snprintf(o->why, sizeof(o->why), "%s",
 				 crl_msg_str(&m, CRL_A_MESSAGE) ?
 				 crl_msg_str(&m, CRL_A_MESSAGE) : "");
+		} else {
+			note_for_audit(o, &m);
 		}
 		if (crl_send_frame(o->c->fd, buf, (size_t)n, fds, nfds) < 0) {
 			*err = op_fail(o, errno, "cannot send a reply: %s",
