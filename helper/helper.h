@@ -34,6 +34,7 @@ struct helper {
 	const char *fs_unavailable;   /* set: why create and file operations
 				       * are refused (no openat2) */
 	int launcher_fd;              /* to the launcher (launcher.c), or -1 */
+	pid_t launcher_pid;           /* the launcher; 0 none, -1 it ended */
 	const char *life_unavailable; /* set: why lifecycle requests are
 				       * refused (no usable cgroups) */
 };

@@ -541,5 +541,6 @@ int launcher_spawn(struct helper *h)
 	}
 	close(sv[1]);
 	h->launcher_fd = sv[0];
+	h->launcher_pid = pid;
 	return 0;
 }
