@@ -171,9 +171,12 @@ check "nothing of A is left" no_residue "$A" "$AU"
 check "start A again" sh -c "\"$CTL_BIN\" --helper \"$SOCK\" start $A >/dev/null"
 probe_in "$A" daemon >/dev/null
 host_pids=$(uid_pids "$AU")
+echo "# before: A's processes:"
+ps -o pid,ppid,pgid,sid,uid,stat,args -p "$(echo $host_pids | tr ' ' ,)" | sed 's/^/#   /'
 kill -KILL "$HELPER_PID"
 wait "$HELPER_PID" 2>/dev/null
 echo "# helper $HELPER_PID killed with SIGKILL"
+echo "# after: A's processes: $(echo $(uid_pids "$AU"))"
 check "the project outlives its helper" test -n "$(uid_pids "$AU")"
 rm -f "$SOCK"
 start_helper "$T/helper2.log" || not_ok "a new helper starts"
