@@ -29,7 +29,9 @@
  *                       default command, on one connection, until the
  *                       EXIT reply
  * The rows "of which" show when the first reply came (START: PID; EXEC:
- * PID and the descriptors), as a breakdown for whoever tunes the helper.
+ * PID and the descriptors), as a breakdown for whoever tunes the helper;
+ * "host /bin/true" (fork, exec, waitpid, nothing else) is the floor of
+ * any launcher here.
  *
  * Targets (issue 4): corral start->exit median <= 0.8 x bwrap median;
  * exec median <= 0.3 x bwrap median.  --strict: exit 1 if one is missed.
@@ -173,7 +175,7 @@ static double corral_exec(struct crl_client *c, const char *project,
 	return now_ms() - t0;
 }
 
-static double bwrap_run(const char *const *argv)
+static double run_wait(const char *const *argv)
 {
 	double t0 = now_ms();
 	pid_t p = fork();
@@ -189,7 +191,7 @@ static double bwrap_run(const char *const *argv)
 	while (waitpid(p, &st, 0) < 0 && errno == EINTR)
 		;
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		fprintf(stderr, "bench-life: bwrap failed (status 0x%x)\n", st);
+		fprintf(stderr, "bench-life: %s failed (status 0x%x)\n", argv[0], st);
 		exit(2);
 	}
 	return now_ms() - t0;
@@ -214,7 +216,8 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static double t_start[RUNS_MAX], t_stop[RUNS_MAX], t_bwrap[RUNS_MAX],
-		t_exec[RUNS_MAX], t_sreply[RUNS_MAX], t_ereply[RUNS_MAX];
+		t_exec[RUNS_MAX], t_sreply[RUNS_MAX], t_ereply[RUNS_MAX],
+		t_host[RUNS_MAX];
 	const char *sock = NULL, *project = NULL, *home = NULL, *uid = NULL;
 	const char *bwrap = "/usr/bin/bwrap";
 	struct crl_client c, x;
@@ -246,6 +249,7 @@ int main(int argc, char **argv)
 		"--uid", uid, "--gid", uid, "--cap-drop", "ALL",
 		"/bin/true", NULL,
 	};
+	const char *const bare[] = { "/bin/true", NULL };
 
 	signal(SIGPIPE, SIG_IGN);
 	if (crl_client_connect(&c, sock) < 0 || crl_client_hello(&c, "bench-life") < 0)
@@ -256,11 +260,12 @@ int main(int argc, char **argv)
 	/* warm-up: caches, the first cgroup, page tables of every binary */
 	for (i = 0; i < 3; i++) {
 		corral_start(&c, project, &dummy, &ms);
-		bwrap_run(bw);
+		run_wait(bw);
 	}
 	for (i = 0; i < runs; i++) {
 		t_start[i] = corral_start(&c, project, &t_sreply[i], &t_stop[i]);
-		t_bwrap[i] = bwrap_run(bw);
+		t_bwrap[i] = run_wait(bw);
+		t_host[i] = run_wait(bare);
 	}
 	/* exec into the running project (its default command) */
 	{
@@ -280,6 +285,7 @@ int main(int argc, char **argv)
 
 	printf("%-22s %9s %9s %9s   (ms, %d runs each)\n", "case", "median",
 	       "p10", "p90", runs);
+	row("host /bin/true", t_host, runs);
 	row("bwrap /bin/true", t_bwrap, runs);
 	row("corral start->exit", t_start, runs);
 	row("  of which: reply", t_sreply, runs);
@@ -292,9 +298,9 @@ int main(int argc, char **argv)
 	rs = ms / mb;
 	re = me / mb;
 	printf("\n");
-	printf("start->exit / bwrap = %.2f   target <= 0.80   %s\n", rs,
+	printf("start->exit / bwrap = %.3f   target <= 0.80   %s\n", rs,
 	       rs <= 0.8 ? "PASS" : "MISS");
-	printf("exec / bwrap start  = %.2f   target <= 0.30   %s\n", re,
+	printf("exec / bwrap start  = %.3f   target <= 0.30   %s\n", re,
 	       re <= 0.3 ? "PASS" : "MISS");
 	miss = rs > 0.8 || re > 0.3;
 	crl_client_close(&c);
