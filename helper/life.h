@@ -65,6 +65,15 @@ int sandbox_env(const struct crl_policy *p, const struct crl_msg *m,
 		struct life_err *e);
 void sandbox_rlimits(const struct crl_policy *p);
 
+/* net.c: loopback, and the veth pair of network = veth. */
+int net_loopback_up(struct life_err *e);
+int net_project_addr(const struct crl_policy *p, uid_t uid,
+		     struct in_addr *out);
+void net_host_name(uid_t uid, char *buf, size_t size);
+int net_veth_create(const struct crl_policy *p, uid_t uid, pid_t pid,
+		    struct life_err *e);
+int net_veth_inside(const struct crl_policy *p, uid_t uid, struct life_err *e);
+
 /* seccomp.c: the project filter (DESIGN §6), built from the policy's
  * profile at start-up, loaded right before a project's execve. */
 int project_seccomp_prepare(const struct crl_policy *p, char *why,

@@ -22,6 +22,7 @@ helper_corral_helper_SOURCES = \
 	helper/launcher.c \
 	helper/cgroup.c \
 	helper/sandbox.c \
+	helper/net.c \
 	helper/seccomp.c \
 	helper/exec.c
 helper_corral_helper_CFLAGS = $(AM_CFLAGS) $(LIBCAP_CFLAGS) $(LIBSECCOMP_CFLAGS) \

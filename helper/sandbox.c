@@ -33,9 +33,6 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/openat2.h>
-#include <net/if.h>
-#include <netlink/netlink.h>
-#include <netlink/route/link.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -486,35 +483,6 @@ fail:
 	return -1;
 }
 
-/* loopback up in the new network namespace, through rtnetlink. */
-static int loopback_up(struct life_err *e)
-{
-	struct nl_sock *sk = nl_socket_alloc();
-	struct rtnl_link *lo = NULL, *change = NULL;
-	int r = -1;
-
-	if (!sk)
-		return life_fail(e, ENOMEM, "netlink socket");
-	if (nl_connect(sk, NETLINK_ROUTE) < 0 ||
-	    rtnl_link_get_kernel(sk, 0, "lo", &lo) < 0 ||
-	    !(change = rtnl_link_alloc())) {
-		life_fail(e, EIO, "loopback: netlink failed");
-		goto out;
-	}
-	rtnl_link_set_flags(change, IFF_UP);
-	if (rtnl_link_change(sk, lo, change, 0) < 0)
-		life_fail(e, EIO, "loopback: cannot bring it up");
-	else
-		r = 0;
-out:
-	if (change)
-		rtnl_link_put(change);
-	if (lo)
-		rtnl_link_put(lo);
-	nl_socket_free(sk);
-	return r;
-}
-
 void sandbox_rlimits(const struct crl_policy *p)
 {
 	struct { int res; uint64_t v; } lim[] = {
@@ -686,7 +654,7 @@ static void report(int fd, const struct life_err *e)
 
 /* The init, from the launcher child's fork to the command's start. */
 static __attribute__((noreturn)) void init_main(struct life_req *r,
-						int ready,
+						int go, int ready,
 						char *const argv[],
 						char *const envp[])
 {
@@ -700,6 +668,8 @@ static __attribute__((noreturn)) void init_main(struct life_req *r,
 	pid_t cmd;
 
 	keep[nkeep++] = ready;
+	if (go >= 0)
+		keep[nkeep++] = go;
 	keep[nkeep++] = r->home_fd;
 	/* the connection socket and the launcher's channel must not stay */
 	fds_close_except(keep, (unsigned int)nkeep);
@@ -736,8 +706,18 @@ static __attribute__((noreturn)) void init_main(struct life_req *r,
 		life_fail(&e, errno, "hostname: %s", strerror(errno));
 		goto fail;
 	}
-	if (loopback_up(&e) < 0)
+	if (net_loopback_up(&e) < 0)
 		goto fail;
+	if (go >= 0) {
+		char c = 0;
+
+		/* the launcher's child has made the veth pair by now */
+		if (read(go, &c, 1) != 1 || c != 'v')
+			_exit(1);
+		close(go);
+		if (net_veth_inside(p, r->uid, &e) < 0)
+			goto fail;
+	}
 	sandbox_rlimits(p);
 	if (sandbox_drop(r->uid, &e) < 0)
 		goto fail;
@@ -798,15 +778,17 @@ int sandbox_start(struct life_req *r, char *const argv[], char *const envp[],
 		  pid_t *init_pid, struct life_err *e)
 {
 	const struct crl_policy *p = r->h->policy;
-	int ready[2];
+	int ready[2], go[2] = { -1, -1 };
 	ssize_t n;
 	pid_t pid;
 
-	if (p->network != CRL_NET_NONE)
-		return life_fail(e, EOPNOTSUPP, "network = veth is not "
-				 "implemented yet; use network = none");
 	if (pipe2(ready, O_CLOEXEC) < 0)
 		return life_fail(e, errno, "pipe: %s", strerror(errno));
+	if (p->network == CRL_NET_VETH && pipe2(go, O_CLOEXEC) < 0) {
+		close(ready[0]);
+		close(ready[1]);
+		return life_fail(e, errno, "pipe: %s", strerror(errno));
+	}
 	/* fork, but into new namespaces; this process stays in the host's
 	 * (it holds no reference to the project's) and waits for the init */
 	pid = (pid_t)syscall(SYS_clone, CLONE_NEWNS | CLONE_NEWPID |
@@ -814,12 +796,33 @@ int sandbox_start(struct life_req *r, char *const argv[], char *const envp[],
 			     NULL, NULL, NULL, NULL);
 	if (pid == 0) {
 		close(ready[0]);
-		init_main(r, ready[1], argv, envp);
+		if (go[1] >= 0)
+			close(go[1]);
+		init_main(r, go[0], ready[1], argv, envp);
 	}
 	close(ready[1]);
+	if (go[0] >= 0)
+		close(go[0]);
 	if (pid < 0) {
 		close(ready[0]);
+		if (go[1] >= 0)
+			close(go[1]);
 		return life_fail(e, errno, "fork: %s", strerror(errno));
+	}
+	if (go[1] >= 0) {
+		/* the pair, from the host's side; the init waits for it */
+		int ok = net_veth_create(p, r->uid, pid, e) == 0;
+
+		if (!ok || write(go[1], "v", 1) != 1) {
+			close(go[1]);
+			close(ready[0]);
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			if (ok)
+				life_fail(e, EIO, "cannot signal the init");
+			return -1;
+		}
+		close(go[1]);
 	}
 	memset(e, 0, sizeof(*e));
 	n = read(ready[0], e, sizeof(*e));

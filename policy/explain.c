@@ -139,8 +139,9 @@ static void explain_net(const struct crl_policy *p, FILE *out)
 			"own with the loopback\ninterface and one veth link to "
 			"the host bridge %s.  Its address comes\nfrom %s.  The "
 			"only address it may reach is the hub address %s;\n"
-			"other projects, the host's other services and other "
-			"hosts are out of reach.\n", p->bridge, p->subnet,
+			"other projects and other hosts are out of reach.  Every "
+			"host service\nlistening on the hub address, or on all "
+			"addresses, is reachable there.\n", p->bridge, p->subnet,
 			p->hub_address);
 	fprintf(out, "Unix sockets in the file system are not network: a project "
 		"can connect to\nthose it can see and may open.  %s\n",
