@@ -37,3 +37,7 @@ tests_unit_check_fspath_SOURCES = tests/unit/check_fspath.c \
 	helper/fspath.c helper/fspath.h
 tests_unit_check_fspath_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_fspath_LDADD = $(CHECK_LIBS)
+
+# network = veth, in a network namespace of the test's own (root).
+TESTS += tests/integration/net-veth.sh
+dist_check_SCRIPTS += tests/integration/net-veth.sh
