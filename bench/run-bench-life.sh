@@ -34,7 +34,7 @@ export top_srcdir="$top" top_builddir="$build"
 . "$top/tests/integration/lib.sh"
 . "$top/tests/integration/life-lib.sh"
 LIFE_MEMORY=512M LIFE_PIDS=1024 LIFE_TMP_SIZE=64M
-life_world 1900300000
+life_world
 start_helper "$T/helper.log" || { echo "run-bench-life.sh: the helper did not start" >&2; exit 2; }
 new_project || { echo "run-bench-life.sh: create failed" >&2; exit 2; }
 

@@ -1,7 +1,7 @@
 # Shared by sandbox.sh and lifecycle.sh (and bench/bench-life.sh): a
 # temporary world for running projects, on top of lib.sh.
 #
-# life_world UID_LO: make_world, then a policy of our own:
+# life_world: make_world, then a policy of our own:
 #   $T        socket, policy, logs (under /tmp, as lib.sh makes it)
 #   $W        /var/lib/corral-life.XXXXXX, 0755: outside /tmp, so that what
 #             the sandbox shows or hides of it is the policy's doing and not
@@ -42,7 +42,13 @@ require_life_features() {
 }
 
 life_world() {
-	local lo="$1" hi=$(($1 + 65535))
+	# a block of 65536 uids of its own, picked at random (blocks 16-3700
+	# above 1900000000, below 2^31): two runs at once (two build trees,
+	# two tests) must not allocate the same uid, since processes and IPC
+	# objects are found by uid
+	local blk=$(( (RANDOM * 32768 + RANDOM + $$) % 3685 + 16 ))
+	local lo=$((1900000000 + blk * 65536)) hi
+	hi=$((lo + 65535))
 	make_world
 	W=$(mktemp -d /var/lib/corral-life.XXXXXX)
 	chmod 0755 "$W"

@@ -9,7 +9,7 @@
 require_root
 require_life_features
 
-life_world 1900100000
+life_world
 start_helper "$T/helper.log" || { not_ok "helper starts"; finish; }
 trap 'show_helper_log; life_cleanup; cleanup' EXIT
 
