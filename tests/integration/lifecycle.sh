@@ -244,4 +244,14 @@ for pu in "${many[@]}"; do no_residue "${pu%%:*}" "${pu##*:}" || left=$((left + 
 check "the $N projects leave no residue ($left with some)" test "$left" = 0
 running=$(ctl status | grep -cxF "$(printf '%s\n' "${many[@]}" | sed 's/:.*//')")
 check "list shows none of them ($running)" test "$running" = 0
+
+# ---------------------------------------------------------- audit
+# one line per lifecycle request, naming the project and the result
+for op in start exec stop status; do
+	check "audit: op=$op lines name the project and the result" \
+		grep -Eq "op=$op .*project=$A .*result=(ok|error)" "$T/helper.log"
+done
+check "audit: op=list lines" grep -Eq "op=list .*result=ok" "$T/helper.log"
+check "audit: a refused start says why" \
+	grep -Eq "op=start .*project=$A .*result=error errno=16" "$T/helper.log"
 finish
