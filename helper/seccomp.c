@@ -3,9 +3,9 @@
  * The seccomp filter of project processes (DESIGN §6), built with
  * libseccomp from the policy's profile (policy/seccomp/NAME.profile,
  * compiled into the binary: never read from anything a project can
- * write).  Built once at start-up, loaded by the project's init and by
- * every exec'd command after the uid switch and no_new_privs, right
- * before execve.
+ * write).  Built and compiled to BPF once at start-up, loaded by the
+ * project's init and by every exec'd command after the uid switch and
+ * no_new_privs, right before execve.
  *
  * Default action: allow; the profile lists what fails with EPERM or
  * ENOSYS.  Namespace flags are tested one rule per flag on argument 0;
@@ -21,7 +21,12 @@
 #include <sched.h>
 #include <seccomp.h>
 #include <stdio.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "helper/life.h"
 
@@ -34,9 +39,12 @@ static const unsigned long ns_flags[] = {
 	CLONE_NEWCGROUP, CLONE_NEWTIME, CLONE_NEWUSER,
 };
 
-/* Built once at start-up (an unknown system call name is fatal then,
- * not at the first start), loaded by every project process. */
-static scmp_filter_ctx project_ctx;
+/* Built and compiled to BPF once at start-up (an unknown system call
+ * name refuses lifecycle requests then, not at the first start); every
+ * project process loads the same program. */
+#define PROG_MAX 4096
+static struct sock_filter prog_insns[PROG_MAX];
+static struct sock_fprog prog;
 
 static int add_one(scmp_filter_ctx ctx, const struct crl_policy *p,
 		   const struct crl_sc_rule *rule, int nr)
@@ -65,6 +73,26 @@ static int add_one(scmp_filter_ctx ctx, const struct crl_policy *p,
 						   0xffffffffUL, rule->ioctl));
 	}
 	return -EINVAL;
+}
+
+/* The BPF program of ctx, through a memfd (libseccomp exports to a
+ * descriptor only). */
+static int compile(scmp_filter_ctx ctx)
+{
+	int fd = memfd_create("corral-seccomp", MFD_CLOEXEC);
+	ssize_t n = -1;
+
+	if (fd < 0)
+		return -1;
+	if (seccomp_export_bpf(ctx, fd) == 0 && lseek(fd, 0, SEEK_SET) == 0)
+		n = read(fd, prog_insns, sizeof(prog_insns));
+	close(fd);
+	if (n <= 0 || n % (ssize_t)sizeof(struct sock_filter) != 0 ||
+	    n == (ssize_t)sizeof(prog_insns))
+		return -1;
+	prog.len = (unsigned short)(n / (ssize_t)sizeof(struct sock_filter));
+	prog.filter = prog_insns;
+	return 0;
 }
 
 int project_seccomp_prepare(const struct crl_policy *p, char *why,
@@ -100,17 +128,21 @@ int project_seccomp_prepare(const struct crl_policy *p, char *why,
 				 rule->name, r);
 	}
 	crl_seccomp_profile_free(&prof);
-	if (r) {
-		seccomp_release(ctx);
-		return -1;
+	if (r == 0 && compile(ctx) < 0) {
+		snprintf(why, whylen, "seccomp profile %s: cannot export the "
+			 "filter", p->seccomp_profile);
+		r = -1;
 	}
-	project_ctx = ctx;
-	return 0;
+	seccomp_release(ctx);
+	return r ? -1 : 0;
 }
 
+/* After no_new_privs, as the project's uid: the compiled program. */
 int project_seccomp_load(void)
 {
-	if (!project_ctx)
+	if (prog.len == 0)
 		return -EINVAL;
-	return seccomp_load(project_ctx);
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+		return -errno;
+	return 0;
 }
