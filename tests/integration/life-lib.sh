@@ -86,7 +86,7 @@ default_command = /bin/sleep infinity
 [limits]
 pids = $LIFE_PIDS
 memory = $LIFE_MEMORY
-nofile = 1024
+nofile = 777
 nproc = 100000
 EOP
 	chmod 0644 "$POLICY"
@@ -110,11 +110,12 @@ probe_in() {
 	ctl exec "$p" -- "$PROBE" "$@" 2>&1 | tr -d '\r'
 }
 
-# expect_line WANT_ERE CMD...: CMD's output matches WANT_ERE (anchored)
+# expect_line WANT_ERE CMD...: CMD's whole output (stdout and stderr, one
+# final newline removed) matches WANT_ERE, anchored at both ends
 expect_line() {
 	local want="$1" got; shift
 	got=$("$@" 2>&1 | tr -d '\r')
-	if grep -Eq "^($want)\$" <<<"$got"; then
+	if [[ "$got" =~ ^($want)$ ]]; then
 		echo "#   $got"
 		return 0
 	fi

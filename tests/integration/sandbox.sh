@@ -40,6 +40,39 @@ done
 check "NoNewPrivs: 1" test "$(field NoNewPrivs)" = 1
 check "Seccomp: 2 (filter mode)" test "$(field Seccomp)" = 2
 
+# ---------------------------------------------------------- environment, limits
+env_names=$(ctl exec "$A" -- /usr/bin/env 2>&1 | sed 's/=.*//' | sort | tr '\n' ' ')
+echo "# inside: env has $env_names"
+check "environment: only names of env_allow (the helper's own are gone)" \
+	sh -c 'for n in $0; do case " PATH LANG LC_ALL TERM HOME USER LOGNAME TZ " in
+		*" $n "*) ;; *) echo "# unexpected: $n"; exit 1 ;; esac; done' "$env_names"
+limits=$(ctl exec "$A" -- cat /proc/self/limits 2>&1)
+check "rlimit: open files = the policy's nofile (777), host: $(ulimit -n)" \
+	grep -Eq '^Max open files +777 +777 ' <<<"$limits"
+check "rlimit: no core dumps" grep -Eq '^Max core file size +0 +0 ' <<<"$limits"
+
+# ---------------------------------------------------------- mounts, /dev
+mi=$(ctl exec "$A" -- cat /proc/self/mountinfo 2>&1)
+opts() { awk -v m="$1" '$5 == m { print $6 }' <<<"$mi" | tail -1; }
+echo "# inside: / $(opts /), /home/user $(opts /home/user), /tmp $(opts /tmp), /dev $(opts /dev)"
+has_opts() { # has_opts MOUNTPOINT OPT...
+	local o=",$(opts "$1"),"; shift
+	for x in "$@"; do case "$o" in *",$x,"*) ;; *) return 1 ;; esac; done
+}
+check "the root is read-only, nosuid, nodev" has_opts / ro nosuid nodev
+check "the home is read-write, nosuid, nodev" has_opts /home/user rw nosuid nodev
+check "/tmp is nosuid, nodev" has_opts /tmp rw nosuid nodev
+devs=$(ctl exec "$A" -- ls -A /dev 2>&1 | tr '\n' ' ')
+echo "# inside: /dev has $devs"
+check "/dev holds only null zero full random urandom tty, pts, ptmx, shm (host: $(ls /dev | wc -l) entries)" \
+	sh -c 'for n in $0; do case " null zero full random urandom tty pts ptmx shm fd stdin stdout stderr " in
+		*" $n "*) ;; *) echo "# unexpected: /dev/$n"; exit 1 ;; esac; done' "$devs"
+check "devpts is private: no pty of the host in /dev/pts" \
+	expect_line "ptmx" ctl exec "$A" -- ls -A /dev/pts
+check "host: /run is not empty" test -n "$(ls -A /run)"
+check "hidden paths are empty: /root /run /var/log" \
+	expect_line "" ctl exec "$A" -- find /root /run /var/log -mindepth 1
+
 # ---------------------------------------------------------- files
 echo "# sanity on the host: the canaries are readable by any uid there"
 check "host: project uid reads $CANARY on the host" \
