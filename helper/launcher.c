@@ -162,15 +162,15 @@ static void sleep_ms(int ms)
 }
 
 /*
- * SIGTERM to the init (which passes it on), the grace period, then
- * SIGKILL to the init (the kernel kills its whole pid namespace) and to
- * every process of the cgroup until it is empty, then the cgroups go.
+ * Under the lock, after the grace period: SIGKILL to the init (the
+ * kernel kills its whole pid namespace) and to every process of the
+ * cgroup until it is empty, then the cgroups go.
  * Last, the init must be gone, not only dead: it leaves only once every
  * process of its namespace has been reaped.  It is watched through its
  * /proc directory, opened before the kill: once the process is reaped,
  * that descriptor answers ESRCH even if the pid is used again.
  */
-static int stop_project(const char *id, unsigned int grace, struct life_err *e)
+static int stop_project(const char *id, struct life_err *e)
 {
 	pid_t init = cg_init_pid(id);
 	int pfd = -1, sfd = -1;
@@ -186,14 +186,6 @@ static int stop_project(const char *id, unsigned int grace, struct life_err *e)
 		sfd = (int)syscall(SYS_pidfd_open, init, 0);
 		if (pfd < 0 || sfd < 0 || cg_init_pid(id) != init)
 			init = 0;
-	}
-	if (init > 0 && grace > 0) {
-		syscall(SYS_pidfd_send_signal, sfd, SIGTERM, NULL, 0);
-		for (unsigned int ms = 0; ms < grace * 1000; ms += 20) {
-			if (cg_procs(id, NULL, 0) <= 0)
-				break;
-			sleep_ms(20);
-		}
 	}
 	if (init > 0)
 		syscall(SYS_pidfd_send_signal, sfd, SIGKILL, NULL, 0);
@@ -300,7 +292,7 @@ static int do_start(struct life_req *r, struct life_err *e)
 	if (sandbox_start(r, argv, envp, &init, e) < 0) {
 		struct life_err ignored;
 
-		(void)stop_project(r->project, 0, &ignored);
+		(void)stop_project(r->project, &ignored);
 		goto out;
 	}
 	begin(r, &enc);
@@ -315,6 +307,28 @@ out:
 	return ret;
 }
 
+/* SIGTERM to the init, which passes it to the command, then up to grace
+ * seconds for the cgroup to empty. */
+static void term_and_wait(const char *id, unsigned int grace)
+{
+	pid_t init = cg_init_pid(id);
+	int sfd;
+
+	if (init <= 0 || grace == 0)
+		return;
+	sfd = (int)syscall(SYS_pidfd_open, init, 0);
+	if (sfd < 0)
+		return;
+	if (cg_init_pid(id) == init &&
+	    syscall(SYS_pidfd_send_signal, sfd, SIGTERM, NULL, 0) == 0)
+		for (unsigned int ms = 0; ms < grace * 1000; ms += 20) {
+			if (cg_procs(id, NULL, 0) <= 0)
+				break;
+			sleep_ms(20);
+		}
+	close(sfd);
+}
+
 static int do_stop(struct life_req *r, struct life_err *e)
 {
 	uint32_t grace = GRACE_DEFAULT;
@@ -326,10 +340,13 @@ static int do_stop(struct life_req *r, struct life_err *e)
 	if (grace > GRACE_MAX)
 		return life_fail(e, EINVAL, "grace longer than %d seconds",
 				 GRACE_MAX);
+	/* the polite part needs no lock: a project slow to end must not
+	 * hold up the starts and stops of every other */
+	term_and_wait(r->project, grace);
 	lock = lock_projects(r->h);
 	if (lock < 0)
 		return life_fail(e, errno, "lock: %s", strerror(errno));
-	ret = stop_project(r->project, grace, e);
+	ret = stop_project(r->project, e);
 	close(lock);
 	if (ret == 0) {
 		begin(r, &enc);
