@@ -64,6 +64,8 @@ rc=$?
 check "exec: killed by SIGTERM gives 128+15 ($rc)" test "$rc" = 143
 check "exec: cwd is the home by default" expect_line /home/user ctl exec "$A" -- pwd
 check "exec: --cwd /tmp" expect_line /tmp ctl exec "$A" --cwd /tmp -- pwd
+check "exec: a relative --cwd is refused" \
+	expect_line "corralctl: exec $A: Invalid argument.*" ctl exec "$A" --cwd tmp -- pwd
 check "exec: --env LANG=C.UTF-8 reaches the command" \
 	expect_line C.UTF-8 ctl exec "$A" --env LANG=C.UTF-8 -- printenv LANG
 check "exec: a variable outside env_allow is refused" \
@@ -212,6 +214,9 @@ check "C is still running after B's attempts" expect_line "running: yes" \
 check "C's init is the same process" test -d "/proc/$CPID"
 check "B cannot read C's home through /proc/$CPID/root" \
 	expect_line "read: (ENOENT|EACCES)" probe_in "$B" read "/proc/$CPID/root/home/user/probe"
+check "B makes SysV IPC objects" expect_line "ipc: ok ok ok" probe_in "$B" ipc
+check "C sees none of them (its own IPC namespace)" \
+	expect_line "0" sh -c "\"$CTL_BIN\" --helper \"$SOCK\" exec $C -- cat /proc/sysvipc/shm /proc/sysvipc/sem /proc/sysvipc/msg | grep -vc key"
 check "stop B and C" sh -c "\"$CTL_BIN\" --helper \"$SOCK\" stop $B && \"$CTL_BIN\" --helper \"$SOCK\" stop $C"
 check "nothing of B is left" no_residue "$B" "$BU"
 check "nothing of C is left" no_residue "$C" "$CU"
