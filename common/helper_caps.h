@@ -22,7 +22,7 @@ struct crl_cap_reason {
 
 static const struct crl_cap_reason crl_helper_caps[] = {
 	{ CAP_CHOWN, "cap_chown",
-	  "give the socket its group and a new home its project uid" },
+	  "give the socket its group, a new home and an exec pty its project uid" },
 	{ CAP_KILL, "cap_kill",
 	  "signal the processes of a project it stops" },
 	{ CAP_SETGID, "cap_setgid",
@@ -36,9 +36,9 @@ static const struct crl_cap_reason crl_helper_caps[] = {
 	{ CAP_SYS_CHROOT, "cap_sys_chroot",
 	  "enter a project's root when joining it" },
 	{ CAP_SYS_PTRACE, "cap_sys_ptrace",
-	  "open the namespaces of a running project (exec, stop)" },
+	  "reach a running project through its non-dumpable init (exec)" },
 	{ CAP_SYS_ADMIN, "cap_sys_admin",
-	  "create namespaces, mount the sandbox, set the hostname" },
+	  "create and join namespaces, mount the sandbox, set the hostname" },
 };
 
 #define CRL_HELPER_NCAPS (sizeof(crl_helper_caps) / sizeof(crl_helper_caps[0]))

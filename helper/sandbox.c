@@ -22,6 +22,13 @@
  *                from the host, a new devpts instance at /dev/pts,
  *                /dev/ptmx -> pts/ptmx, /dev/shm tmpfs
  *   /tmp         tmpfs of tmp_size, mode 1777
+ * The init is the helper's own code, not a separate binary: nothing is
+ * executed before the uid switch and the seccomp filter (DESIGN §6), no
+ * path inside the sandbox is trusted to hold the right program, and the
+ * init runs with the project's uid, no capability and the same filter
+ * as the project's processes.  Its uid change made it non-dumpable, so
+ * the project can neither ptrace it nor read its memory or descriptors.
+ *
  * Every path inside the new root is resolved with openat2(RESOLVE_IN_ROOT)
  * from the new root, so a symbolic link in the rootfs cannot send a mount
  * somewhere else, and mount points are only ever created on our own
