@@ -16,7 +16,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 packages="build-essential autoconf automake autoconf-archive pkg-config
   libcap-dev libseccomp-dev libnl-3-dev libnl-route-3-dev check libsubunit-dev
-  clang libclang-rt-14-dev mandoc util-linux systemd xz-utils"
+  clang libclang-rt-14-dev mandoc util-linux systemd xz-utils iproute2"
 
 install_deps() {
 	local missing=""
