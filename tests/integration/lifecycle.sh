@@ -140,6 +140,16 @@ if command -v script >/dev/null; then
 		grep -qx '45 123' <<<"$out"
 	check "exec --tty: the local terminal mode is restored" \
 		cmp -s "$T/stty.before" "$T/stty.after"
+	# the same when corralctl is ended by SIGTERM while in raw mode
+	# (stdin from /dev/tty: a background job's stdin is /dev/null)
+	script -qec "stty -g > $T/stty.before2; \
+		$CTL_BIN --helper $SOCK exec $A --tty -- sleep 100 < /dev/tty > /dev/null & \
+		c=\$!; sleep 1; stty -g > $T/stty.during; kill -TERM \$c; wait \$c; \
+		echo rc=\$? > $T/rc.term; stty -g > $T/stty.after2" /dev/null </dev/null >/dev/null 2>&1
+	check "exec --tty: raw mode while it runs" \
+		sh -c "! cmp -s $T/stty.before2 $T/stty.during"
+	check "exec --tty: ended by SIGTERM, it restores the terminal ($(cat "$T/rc.term" 2>&1))" \
+		sh -c "cmp -s $T/stty.before2 $T/stty.after2 && grep -qx rc=143 $T/rc.term"
 fi
 
 # ---------------------------------------------------------- stop
