@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
@@ -320,6 +321,28 @@ pid_t cg_init_pid(const char *id)
 	return 0;
 }
 
+/*
+ * SIGKILL to pid, but only if it is still in the project's cgroup: a
+ * pidfd is taken first, then /proc/<pid>/cgroup checked.  If the pid was
+ * reused by another process before the pidfd, the check sees that
+ * process's cgroup and nothing is sent; if after, the pidfd still names
+ * ours.
+ */
+static void kill_member(const char *id, pid_t pid)
+{
+	char path[64], buf[4096], want[80];
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	if (fd < 0)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	snprintf(want, sizeof(want), cg_v2 ? "::/corral/%s\n" :
+		 ":pids:/corral/%s\n", id);
+	if (read_small(path, buf, sizeof(buf)) == 0 && strstr(buf, want))
+		syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0);
+	close(fd);
+}
+
 /* SIGKILL every process of the cgroup until none is left (a process
  * forked between a read and the kills is found by the next read). */
 int cg_kill_all(const char *id, int timeout_ms)
@@ -341,7 +364,7 @@ int cg_kill_all(const char *id, int timeout_ms)
 			return -1;
 		}
 		for (int i = 0; i < n && i < 512; i++)
-			kill(pids[i], SIGKILL);
+			kill_member(id, pids[i]);
 		struct timespec ts = { 0, 10 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
 	}
