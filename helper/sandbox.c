@@ -253,10 +253,42 @@ static int is_dir_at(int rootfd, const char *path)
 	return r;
 }
 
+/* A file to bind onto: the one in the rootfs, or an empty one made in
+ * its directory (made as for target_dir(), on our tmpfs only). */
+static int target_file(int rootfd, const char *path, struct life_err *e)
+{
+	char parent[CRL_PATH_MAX + 1], *slash;
+	int fd = in_root(rootfd, path, O_NOFOLLOW), pfd;
+
+	if (fd >= 0 || errno != ENOENT)
+		goto out;
+	snprintf(parent, sizeof(parent), "%s", path);
+	slash = strrchr(parent, '/');
+	if (!slash || slash == parent)
+		return life_fail(e, EINVAL, "%s: no place for a mount point",
+				 path), -1;
+	*slash = '\0';
+	pfd = target_dir(rootfd, parent, e);
+	if (pfd < 0)
+		return -1;
+	fd = openat(pfd, slash + 1, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC |
+		    O_NOFOLLOW, 0644);
+	if (fd >= 0)
+		close(fd);
+	close(pfd);
+	fd = in_root(rootfd, path, O_NOFOLLOW);
+out:
+	if (fd < 0)
+		life_fail(e, errno, "mount point %s: %s", path, strerror(errno));
+	return fd;
+}
+
 static int bind_at(int rootfd, int srcfd, const char *path, unsigned long fl,
 		   struct life_err *e)
 {
-	int fd = target_dir(rootfd, path, e);
+	struct stat st;
+	int dir = fstat(srcfd, &st) == 0 && S_ISDIR(st.st_mode);
+	int fd = dir ? target_dir(rootfd, path, e) : target_file(rootfd, path, e);
 
 	if (fd < 0)
 		return -1;
@@ -265,7 +297,8 @@ static int bind_at(int rootfd, int srcfd, const char *path, unsigned long fl,
 		return life_fail(e, errno, "bind %s: %s", path, strerror(errno));
 	}
 	close(fd);
-	fd = in_root(rootfd, path, O_DIRECTORY);
+	/* the bind is on top now: reopen to reach it */
+	fd = in_root(rootfd, path, dir ? O_DIRECTORY : O_NOFOLLOW);
 	if (fd < 0 || remount_fd(fd, MS_NOSUID | MS_NODEV | fl) < 0) {
 		life_fail(e, errno, "flags of %s: %s", path, strerror(errno));
 		if (fd >= 0)
