@@ -276,6 +276,11 @@ static void explain_helper(FILE *out)
 		"no core dump), closes\ninherited file descriptors and clears "
 		"its environment at start, never runs\na program as root, and "
 		"checks every request against this policy again.\n");
+	fprintf(out, "Sandboxes are built by its launcher, a process forked "
+		"before the allowlist\nis loaded (building one takes mount, "
+		"unshare and setns): it has the same\ncapabilities and no more, "
+		"no_new_privs, never runs a program itself and\nnever reads a "
+		"client's socket; it checks each request again.\n");
 }
 
 int crl_policy_explain(const struct crl_policy *p, FILE *out)
