@@ -53,3 +53,11 @@ dist_check_SCRIPTS += tests/integration/policy-check.sh
 EXTRA_DIST += \
 	tests/fuzz/fuzz_policy.c \
 	tests/fuzz/corpus/policy
+
+# The seccomp profile parser and the rules the default profile must keep.
+check_PROGRAMS += tests/unit/check_seccomp_profile
+TESTS += tests/unit/check_seccomp_profile
+tests_unit_check_seccomp_profile_SOURCES = tests/unit/check_seccomp_profile.c
+tests_unit_check_seccomp_profile_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_seccomp_profile_LDADD = policy/libcorralpolicy.a \
+	common/libcorralcommon.a $(CHECK_LIBS)

@@ -91,7 +91,6 @@ int crl_seccomp_profile_parse(const char *name, const char *text,
 			      struct crl_seccomp_profile *p, char *why,
 			      size_t whylen)
 {
-	unsigned int line = 0;
 	char *save = NULL, *l;
 
 	memset(p, 0, sizeof(*p));
@@ -105,7 +104,6 @@ int crl_seccomp_profile_parse(const char *name, const char *text,
 		char *ws = NULL, *w = strtok_r(l, " \t", &ws);
 		size_t a;
 
-		line++;     /* counts non-empty lines: strtok skips empty ones */
 		if (!w || w[0] == '#')
 			continue;
 		for (a = 0; a < sizeof(actions) / sizeof(*actions); a++)
