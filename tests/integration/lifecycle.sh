@@ -179,6 +179,29 @@ check "when its command exits, the project is no longer running" wait_stopped "$
 check "stop then cleans up" ctl stop "$A"
 check "nothing of A is left" no_residue "$A" "$AU"
 
+# ---------------------------------------------------------- grace, running execs
+# the main command leaves a file when SIGTERM comes, then exits: the grace
+# period lets it, and stop does not wait the whole period once all is gone
+rm -f "$HR/$A/bye"
+ctl start "$A" -- /bin/sh -c 'trap "echo bye > /home/user/bye; exit 0" TERM
+	while :; do sleep 0.1; done' >/dev/null
+"$CTL_BIN" --helper "$SOCK" exec "$A" -- sleep 100 >/dev/null 2>&1 &
+epid=$!
+sleep 0.5
+s0=$(date +%s%N)
+check "stop --grace 20 of a project that exits on SIGTERM" ctl stop "$A" --grace 20
+s1=$(date +%s%N)
+ms=$(( (s1 - s0) / 1000000 ))
+check "... its SIGTERM handler ran (the home has its file)" \
+	test "$(cat "$HR/$A/bye" 2>&1)" = bye
+check "... and stop returned once everything was gone ($ms ms, well under 20 s)" \
+	test "$ms" -lt 10000
+wait "$epid"
+rc=$?
+check "a corralctl exec running at stop ends with the signal's status ($rc)" \
+	test "$rc" = 143 -o "$rc" = 137
+check "nothing of A is left" no_residue "$A" "$AU"
+
 # ---------------------------------------------------------- helper killed
 check "start A again" sh -c "\"$CTL_BIN\" --helper \"$SOCK\" start $A >/dev/null"
 probe_in "$A" daemon >/dev/null
