@@ -13,10 +13,12 @@
  *   sandbox-probe netns                 unshare(CLONE_NEWNET)
  *   sandbox-probe clone3                clone3() with CLONE_NEWUSER
  *   sandbox-probe keyctl                add_key() to the process keyring
+ *   sandbox-probe keyjoin               join a new session keyring
  *   sandbox-probe handle PATH           name_to_handle_at + open_by_handle_at
  *   sandbox-probe tiocsti [FD]          TIOCSTI on FD (default 0)
  *   sandbox-probe tiocsti-high [FD]     the same with bit 32 set in the
  *                                       ioctl number (the kernel ignores it)
+ *   sandbox-probe tioclinux[-high] [FD] TIOCLINUX, the same two ways
  *   sandbox-probe read PATH             open and read one byte
  *   sandbox-probe write PATH            create or truncate, write 4 bytes
  *   sandbox-probe fill PATH             write until an error: bytes, errno
@@ -179,6 +181,14 @@ static int p_keyctl(void)
 	return say("keyctl", rc_errno(r));
 }
 
+static int p_keyjoin(void)
+{
+	/* keyctl(KEYCTL_JOIN_SESSION_KEYRING, name) */
+	long r = syscall(SYS_keyctl, 1, "corral-probe");
+
+	return say("keyjoin", rc_errno(r));
+}
+
 static int p_handle(const char *path)
 {
 	struct {
@@ -211,6 +221,18 @@ static int p_tiocsti(int fd, int high)
 		cmd |= 1UL << 32;
 	r = syscall(SYS_ioctl, fd, cmd, &c);
 	return say(high ? "tiocsti-high" : "tiocsti", rc_errno(r));
+}
+
+static int p_tioclinux(int fd, int high)
+{
+	unsigned long cmd = TIOCLINUX;
+	char sub = 0;
+	long r;
+
+	if (high)
+		cmd |= 1UL << 32;
+	r = syscall(SYS_ioctl, fd, cmd, &sub);
+	return say(high ? "tioclinux-high" : "tioclinux", rc_errno(r));
 }
 
 static int p_read(const char *path)
@@ -513,6 +535,12 @@ int main(int argc, char **argv)
 		return p_clone3();
 	if (!strcmp(op, "keyctl"))
 		return p_keyctl();
+	if (!strcmp(op, "keyjoin"))
+		return p_keyjoin();
+	if (!strcmp(op, "tioclinux"))
+		return p_tioclinux(a1 ? atoi(a1) : 0, 0);
+	if (!strcmp(op, "tioclinux-high"))
+		return p_tioclinux(a1 ? atoi(a1) : 0, 1);
 	if (!strcmp(op, "handle") && a1)
 		return p_handle(a1);
 	if (!strcmp(op, "tiocsti"))

@@ -122,7 +122,7 @@ check "host: mount succeeds as root" \
 	expect_line "mount: ok" unshare -m "$PROBE_BIN" mount
 check "host: open_by_handle_at succeeds as root" \
 	expect_line "open_by_handle_at: ok" "$PROBE_BIN" handle /etc/passwd
-for op in userns keyctl; do
+for op in userns keyctl keyjoin; do
 	check "host: $op succeeds as uid $AU" \
 		expect_line "$op: ok" as_user "$AU" "$AU" "$PROBE_BIN" $op
 done
@@ -134,6 +134,8 @@ check "clone3 answers ENOSYS" expect_line "clone3: ENOSYS" probe_in "$A" clone3
 check "cannot unshare a network namespace" \
 	expect_line "netns: (EPERM|ENOSYS)" probe_in "$A" netns
 check "cannot add a key" expect_line "keyctl: (EPERM|EACCES|ENOSYS)" probe_in "$A" keyctl
+check "cannot join a new session keyring" \
+	expect_line "keyjoin: (EPERM|EACCES|ENOSYS)" probe_in "$A" keyjoin
 check "cannot open_by_handle_at" \
 	expect_line "open_by_handle_at: (EPERM|ENOSYS)" probe_in "$A" handle /etc/passwd
 
@@ -160,6 +162,16 @@ fi
 check "TIOCSTI on its own pty is refused" expect_line "tiocsti: (EPERM|EACCES|ENOSYS)" tio tiocsti
 check "TIOCSTI with bit 32 set in the ioctl number is refused" \
 	expect_line "tiocsti-high: (EPERM|EACCES|ENOSYS)" tio tiocsti-high
+# TIOCLINUX means something on a virtual console only; on a pty the kernel
+# answers EINVAL or ENOTTY, so EPERM here is the filter's answer
+tlx() { probe_tty "$A" "$@" | grep -Eo 'tioclinux[-a-z]*: [A-Za-z0-9]+'; }
+if command -v script >/dev/null; then
+	check "host: TIOCLINUX on a pty is the tty's refusal (ENOTTY or EINVAL)" \
+		expect_line "tioclinux: (ENOTTY|EINVAL)" sh -c "script -qec '$PROBE_BIN tioclinux' /dev/null </dev/null | tr -d '\r'"
+fi
+check "TIOCLINUX is refused by the filter (EPERM, not the tty's answer)" \
+	expect_line "tioclinux: EPERM" tlx tioclinux
+check "... also with bit 32 set" expect_line "tioclinux-high: EPERM" tlx tioclinux-high
 
 # ---------------------------------------------------------- processes
 procs=$(probe_in "$A" procs)
