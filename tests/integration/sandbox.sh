@@ -200,6 +200,23 @@ check "no fd beyond stdio is open at the start of the command" \
 check "... nor with a pty" \
 	expect_line "fds: 0 1 2" probe_tty "$A" fds
 
+# from the host: the init and the main command hold nothing of the helper
+# (no socket, no pipe, no file), only /dev/null as stdio
+fdl=""
+for p in $(uid_pids "$AU"); do
+	fdl="$fdl $(cat /proc/$p/comm 2>/dev/null): "
+	for f in /proc/$p/fd/*; do fdl="$fdl$(readlink "$f"),"; done
+done
+echo "# host view of A's fds:$fdl"
+only_devnull() { # every fd target in $fdl is /dev/null, and there are some
+	[ -n "$fdl" ] || return 1
+	! tr ' ,' '\n\n' <<<"$fdl" | grep -v -e '^$' -e ':$' -e '^/dev/null$' | grep -q .
+}
+check "init and the main command hold only /dev/null (no fd of the helper)" only_devnull
+check "init's fds are not readable from inside (it is not dumpable)" \
+	expect_line "(ls: cannot open directory '/proc/1/fd': Permission denied)" \
+	ctl exec "$A" -- ls /proc/1/fd
+
 # ---------------------------------------------------------- limits
 bomb=$(probe_in "$A" forkbomb)
 echo "#   $bomb"
