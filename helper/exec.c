@@ -119,7 +119,7 @@ static __attribute__((noreturn)) void exec_child(struct life_req *r,
 
 		fds_close_except(keep, 1);
 	}
-	signal(SIGPIPE, SIG_DFL);
+	signals_default();
 	if (cg_attach_self(r->project) < 0) {
 		life_fail(&e, errno, "cgroup: %s", strerror(errno));
 		goto fail;

@@ -64,6 +64,7 @@ int sandbox_env(const struct crl_policy *p, const struct crl_msg *m,
 		int tty, char **envp, size_t max, char *store, size_t storelen,
 		struct life_err *e);
 void sandbox_rlimits(const struct crl_policy *p);
+void signals_default(void);
 
 /* net.c: loopback, and the veth pair of network = veth. */
 int net_loopback_up(struct life_err *e);

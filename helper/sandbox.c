@@ -653,6 +653,23 @@ int sandbox_env(const struct crl_policy *p, const struct crl_msg *m, int tty,
 
 /* ------------------------------------------------------------ init */
 
+/*
+ * Every signal back to its default action, none blocked: ignored
+ * dispositions survive execve, and the helper may have been started
+ * with some (a shell ignores SIGINT and SIGQUIT for background jobs;
+ * the launcher ignores SIGPIPE).  A project's processes start clean.
+ */
+void signals_default(void)
+{
+	sigset_t none;
+
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 static volatile sig_atomic_t dummy;
 static void on_signal(int sig) { dummy = sig; }
 
@@ -715,6 +732,9 @@ static __attribute__((noreturn)) void init_main(struct life_req *r,
 	fds_close_except(keep, (unsigned int)nkeep);
 	prctl(PR_SET_NAME, "corral-init", 0, 0, 0);
 	umask(022);
+	/* SIGTERM, SIGINT, SIGHUP must reach the init to be passed on; a
+	 * write to a pipe whose reader died (the launcher's child) ends it */
+	signals_default();
 	/* into the project's cgroups first, before anything else runs */
 	if (cg_attach_self(r->project) < 0) {
 		life_fail(&e, errno, "cgroup: %s", strerror(errno));
@@ -776,8 +796,7 @@ static __attribute__((noreturn)) void init_main(struct life_req *r,
 	if (cmd == 0) {
 		int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
 
-		sigprocmask(SIG_UNBLOCK, &set, NULL);
-		signal(SIGCHLD, SIG_DFL);
+		signals_default();
 		setsid();
 		if (nul < 0 || dup2(nul, 0) < 0 || dup2(nul, 1) < 0 ||
 		    dup2(nul, 2) < 0 || chdir(p->home_mount) < 0) {
