@@ -230,19 +230,6 @@ int cg_create(const char *id, const struct crl_policy *p)
 	return set_limits(id, p);
 }
 
-int cg_attach(const char *id, pid_t pid)
-{
-	char path[256], val[32];
-
-	snprintf(val, sizeof(val), "%d", (int)pid);
-	FOR_EACH_H(h) {
-		cg_path(path, sizeof(path), h, id, "cgroup.procs");
-		if (write_str(path, val) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 /*
  * Move the calling process (single-threaded) into the project's cgroups.
  * On v1 this writes "0" to "tasks": moving one thread that is the caller

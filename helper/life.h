@@ -26,7 +26,6 @@ int cg_init(const char **why);
 int cg_is_v2(void);
 int cg_prepare(void);
 int cg_create(const char *id, const struct crl_policy *p);
-int cg_attach(const char *id, pid_t pid);
 int cg_attach_self(const char *id);
 int cg_procs(const char *id, pid_t *out, int max);
 int cg_exists(const char *id);
