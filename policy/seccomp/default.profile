@@ -36,6 +36,7 @@ eperm add_key request_key keyctl
 
 # large kernel attack surface
 eperm bpf perf_event_open userfaultfd
+eperm io_uring_setup io_uring_enter io_uring_register
 
 # file handles bypass the mount view ("shocker")
 eperm open_by_handle_at name_to_handle_at
