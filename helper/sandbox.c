@@ -661,11 +661,17 @@ int sandbox_env(const struct crl_policy *p, const struct crl_msg *m, int tty,
  */
 void signals_default(void)
 {
+	/* a zeroed kernel sigaction is SIG_DFL, no flags, empty mask, on
+	 * every layout; the raw call also reaches the two real-time signals
+	 * glibc keeps for itself and refuses to change (32 and 33), which
+	 * the helper may have inherited as ignored too */
+	unsigned long ksa[4] = { 0, 0, 0, 0 };
 	sigset_t none;
 
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);
+			(void)syscall(SYS_rt_sigaction, sig, ksa, NULL,
+				      (size_t)(NSIG - 1) / 8);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
