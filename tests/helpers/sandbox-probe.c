@@ -26,8 +26,9 @@
  *   sandbox-probe procs                 pids listed in /proc, "procs: 1 7 ..."
  *   sandbox-probe ifaces                network interfaces, "ifaces: lo"
  *   sandbox-probe connect ADDR PORT     TCP connect to an IPv4 address
- *   sandbox-probe listen ADDR PORT      listen, print "listening", accept
- *                                       connections until killed (host side)
+ *   sandbox-probe listen ADDR PORT      listen (PORT 0: any free port), print
+ *                                       "listening PORT", accept connections
+ *                                       until killed (host side)
  *   sandbox-probe kill PID [SIG]        kill(PID, SIG) (default 0)
  *   sandbox-probe forkbomb              fork children that wait until a
  *                                       fork fails: "forkbomb: N ERRNO"
@@ -385,7 +386,13 @@ static int p_listen(const char *addr, const char *port)
 	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(s, 16) < 0)
 		return say("listen", errno);
-	printf("listening\n");
+	{
+		socklen_t sl = sizeof(sa);
+
+		if (getsockname(s, (struct sockaddr *)&sa, &sl) < 0)
+			return say("listen", errno);
+	}
+	printf("listening %u\n", (unsigned)ntohs(sa.sin_port));
 	fflush(stdout);
 	for (;;) {
 		int c = accept(s, NULL, NULL);

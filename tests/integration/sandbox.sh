@@ -38,6 +38,23 @@ for cap in CapInh CapPrm CapEff CapBnd CapAmb; do
 	check "$cap is empty ($(field $cap))" test "$(field $cap)" = 0000000000000000
 done
 check "NoNewPrivs: 1" test "$(field NoNewPrivs)" = 1
+# Signals the helper's own parent ignored (a shell's background job ignores
+# SIGINT and SIGQUIT) must not reach project processes.  Known gap: signals
+# 32 and 33, which glibc reserves for itself (signal() refuses them), stay
+# ignored when the helper's parent ignored them (make does, here); they
+# are masked out of this check until the helper resets them with the raw
+# system call.
+sig_clean() { # sig_clean SIGIGN SIGBLK: nothing but 32/33 ignored, nothing blocked
+	[ -n "$1" ] && [ -n "$2" ] &&
+		[ $(( 0x$1 & ~(3 << 31) )) = 0 ] && [ $(( 0x$2 )) = 0 ]
+}
+check "no signal ignored or blocked (SigIgn $(field SigIgn), SigBlk $(field SigBlk))" \
+	sig_clean "$(field SigIgn)" "$(field SigBlk)"
+main=$(uid_pids "$AU" | grep -vx "$APID" | head -1)
+mst=$(cat /proc/"$main"/status 2>/dev/null)
+mfield() { awk -v k="$1:" '$1 == k { print $2; exit }' <<<"$mst"; }
+check "the main command (host pid $main) neither (SigIgn $(mfield SigIgn), SigBlk $(mfield SigBlk))" \
+	sig_clean "$(mfield SigIgn)" "$(mfield SigBlk)"
 check "Seccomp: 2 (filter mode)" test "$(field Seccomp)" = 2
 
 # ---------------------------------------------------------- environment, limits
@@ -184,10 +201,12 @@ check "hostname is the policy's" \
 	expect_line "project-${A:0:8}" ctl exec "$A" -- cat /proc/sys/kernel/hostname
 
 # ---------------------------------------------------------- network
-PORT=$((20000 + RANDOM % 20000))
-"$PROBE_BIN" listen 127.0.0.1 $PORT > "$T/listen.out" &
+# a free port chosen by the kernel, so that nothing else is on it
+"$PROBE_BIN" listen 127.0.0.1 0 > "$T/listen.out" &
 PIDS="$PIDS $!"
-for _ in $(seq 50); do grep -q listening "$T/listen.out" && break; sleep 0.05; done
+for _ in $(seq 200); do grep -q listening "$T/listen.out" && break; sleep 0.05; done
+PORT=$(awk '$1 == "listening" { print $2 }' "$T/listen.out")
+[ -n "$PORT" ] || echo "# the listener did not start: $(cat "$T/listen.out")"
 check "host: the loopback listener on 127.0.0.1:$PORT is reachable" \
 	expect_line "connect: ok" as_user "$AU" "$AU" "$PROBE_BIN" connect 127.0.0.1 $PORT
 check "only lo exists with network = none" expect_line "ifaces: lo" probe_in "$A" ifaces
