@@ -141,12 +141,15 @@ project_cgroups() {
 	find /sys/fs/cgroup -maxdepth 4 -type d -name "$1" 2>/dev/null
 }
 
-# Host pids of every process of a uid.
+# Host pids of every process of a uid (a number of this test's range only:
+# anything else, an empty string included, gives nothing).
 uid_pids() {
 	local f u
+	case "$1" in ''|*[!0-9]*) return 0 ;; esac
+	[ "$1" -ge "$UID_LO" ] && [ "$1" -le "$UID_HI" ] || return 0
 	for f in /proc/[0-9]*/status; do
 		u=$(awk '/^Uid:/ { print $2; exit }' "$f" 2>/dev/null)
-		[ "$u" = "$1" ] && { f=${f#/proc/}; echo "${f%/status}"; }
+		[ -n "$u" ] && [ "$u" = "$1" ] && { f=${f#/proc/}; echo "${f%/status}"; }
 	done
 }
 
@@ -215,7 +218,11 @@ life_cleanup() {
 		done
 	done
 }
-track() { LIFE_PROJECTS="$LIFE_PROJECTS $1:$2"; }
+# track PROJECT UID: a project to stop (and clean up after) at exit
+track() {
+	case "$2" in ''|*[!0-9]*) echo "# track: no uid for $1"; return 1 ;; esac
+	LIFE_PROJECTS="$LIFE_PROJECTS $1:$2"
+}
 trap 'life_cleanup; cleanup' EXIT
 # At exit after a failure: the end of the helper's logs, while $T exists.
 show_helper_log() {
