@@ -7,12 +7,14 @@
 # socket, shows corral-policy's audit of that policy, talks to the helper with
 # corralctl (as root and as the policy's frontend user), shows a refused
 # caller, creates a project and works on files in its home (and is refused
-# outside it), shows the audit lines.  Then the whole local stack: corrald
-# started as root drops to the unprivileged user nobody, a development key
-# pair stands in for the hub, a token is minted, and through corrald's HTTP
-# API a project is created and started, a command executed in it, a file
-# uploaded and read back, a forged token refused, the project stopped.  At
-# the end it stops both daemons and removes everything.
+# outside it), starts the project, runs commands inside it with exec, shows
+# its status, stops it, shows the audit lines.  Then the whole local stack:
+# corrald started as root drops to the unprivileged user nobody, a
+# development key pair stands in for the hub, a token is minted, and
+# through corrald's HTTP API a project is created and started, a command
+# executed in it, a file uploaded and read back, a forged token refused,
+# the project stopped.  At the end it stops both daemons and removes
+# everything.
 set -eu
 cd "$(dirname "$0")"
 top=$(pwd)
@@ -41,8 +43,12 @@ cd "$top"
 T=$(mktemp -d /tmp/corral-demo.XXXXXX)
 helper_pid=""
 corrald_pid=""
+P=""
 cleanup() {
 	[ -n "$corrald_pid" ] && kill "$corrald_pid" 2>/dev/null && wait "$corrald_pid" 2>/dev/null
+	# a project still running (the demo failed half-way) is stopped first
+	[ -n "$P" ] && [ -n "$helper_pid" ] &&
+		_build/frontend/corralctl --helper "$T/helper.sock" stop "$P" --grace 0 2>/dev/null
 	[ -n "$helper_pid" ] && kill "$helper_pid" 2>/dev/null && wait "$helper_pid" 2>/dev/null
 	rm -rf "$T"
 }
@@ -93,6 +99,28 @@ echo "-- going through a symlink is refused:"
 ctl fs "$P" cat notes/etc-link/passwd || true
 echo "-- so is a path that climbs out:"
 ctl fs "$P" cat ../../etc/passwd || true
+echo "== corralctl start $P: its own namespaces, read-only root, the home at /home/user, cgroup, seccomp"
+ctl start "$P"
+echo "== inside the project (corralctl exec), as its uid, without capabilities"
+ctl exec "$P" -- sh -c 'id; hostname; grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status
+	echo "processes it sees: $(ls /proc | grep -c "^[0-9]")"
+	echo "network interfaces: $(awk -F: "NR > 2 { print \$1 }" /proc/net/dev | tr -d " ")"
+	echo "other homes: $(ls -A /home)"; cat /home/user/notes/2026/hello.txt'
+echo "-- the root file system is read-only, the home is writable:"
+ctl exec "$P" -- touch /etc/corral-demo || true
+ctl exec "$P" -- sh -c 'echo written inside the project > /home/user/inside.txt'
+ctl fs "$P" cat inside.txt
+echo "-- the exit status comes back:"
+ctl exec "$P" -- sh -c 'exit 3' || echo "exit status $?"
+echo "-- a terminal (pty):"
+ctl exec "$P" --tty -- tty </dev/null || true
+echo "== corralctl status $P, and the list of running projects"
+ctl status "$P"
+ctl status
+echo "== corralctl stop $P (cgroup kill, then nothing left)"
+ctl stop "$P" --grace 1
+ctl status "$P"
+echo "host mounts naming the project: $(grep -c "$P" /proc/self/mountinfo)" || true
 echo "== the helper's privileges"
 grep -E '^(CapEff|CapBnd|NoNewPrivs|Seccomp):' "/proc/$helper_pid/status"
 sleep 0.2
@@ -124,14 +152,9 @@ echo "-- a token minted (EdDSA JWT, 10 minutes): $(cut -c1-40 "$T/token")..."
 web() { "$T/corralctl" --url "$U" --token-file "$T/token" "$@"; }
 echo "-- create and start the project through corrald"
 web create "$P"
-if web start "$P"; then
-	echo "-- exec in it"
-	web exec "$P" -- /bin/sh -c 'echo "inside: $(id -u) on $(hostname)"'
-	started=1
-else
-	echo "   (this helper does not run projects yet: start, exec and stop come with the lifecycle work)"
-	started=0
-fi
+web start "$P"
+echo "-- exec in it"
+web exec "$P" -- /bin/sh -c 'echo "inside: $(id -u) on $(hostname)"'
 echo "-- upload a file (atomic) and read it back, with curl"
 printf 'uploaded through corrald\n' > "$T/upload.txt"
 curl -s -H "Authorization: Bearer $(cat "$T/token")" -T "$T/upload.txt" \
@@ -142,10 +165,8 @@ echo "-- a token signed by another key is refused:"
 "$T/corralctl" token mint --key "$T/mallory.key" --project "$P" --aud demo-host \
 	--perms read --ttl 60 > "$T/forged"
 "$T/corralctl" --url "$U" --token-file "$T/forged" fs "$P" cat notes/uploaded.txt || true
-if [ "$started" = 1 ]; then
-	echo "-- stop the project"
-	web stop "$P"
-fi
+echo "-- stop the project"
+web stop "$P"
 echo "-- metrics (excerpt)"
 curl -s "$U/metrics" | grep -E '^corrald_(requests_total|auth_failures_total\{reason="bad_signature"\})'
 echo "== corrald's audit lines"

@@ -21,7 +21,7 @@ packages="build-essential autoconf automake autoconf-archive pkg-config
   libcap-dev libseccomp-dev libnl-3-dev libnl-route-3-dev check libsubunit-dev
   clang libclang-rt-14-dev mandoc util-linux systemd xz-utils
   git dpkg-dev debhelper fakeroot lintian rpm libcap2-bin passwd
-  libmicrohttpd-dev libjansson-dev libsodium-dev curl"
+  libmicrohttpd-dev libjansson-dev libsodium-dev curl iproute2"
 
 install_deps() {
 	local missing=""

@@ -22,7 +22,7 @@ struct crl_cap_reason {
 
 static const struct crl_cap_reason crl_helper_caps[] = {
 	{ CAP_CHOWN, "cap_chown",
-	  "give the socket its group and a new home its project uid" },
+	  "give the socket its group, homes and exec ptys a project uid" },
 	{ CAP_KILL, "cap_kill",
 	  "signal the processes of a project it stops" },
 	{ CAP_SETGID, "cap_setgid",
@@ -32,13 +32,13 @@ static const struct crl_cap_reason crl_helper_caps[] = {
 	{ CAP_SETPCAP, "cap_setpcap",
 	  "empty the bounding set of project processes" },
 	{ CAP_NET_ADMIN, "cap_net_admin",
-	  "bring up loopback and veth links in a project's network namespace" },
+	  "bring up loopback and veth links of a project's network" },
 	{ CAP_SYS_CHROOT, "cap_sys_chroot",
 	  "enter a project's root when joining it" },
 	{ CAP_SYS_PTRACE, "cap_sys_ptrace",
-	  "open the namespaces of a running project (exec, stop)" },
+	  "reach a running project through its non-dumpable init (exec)" },
 	{ CAP_SYS_ADMIN, "cap_sys_admin",
-	  "create namespaces, mount the sandbox, set the hostname" },
+	  "create and join namespaces, mount sandboxes, set host names" },
 };
 
 #define CRL_HELPER_NCAPS (sizeof(crl_helper_caps) / sizeof(crl_helper_caps[0]))

@@ -6,7 +6,7 @@
  *
  * Failures print "corralctl: OP OBJECT: reason" and exit 1; usage errors
  * exit 2.  This file holds the global options, ping and create; the file
- * operations are in ctl_fs.c.
+ * operations are in ctl_fs.c, start/stop/status/exec in ctl_life.c.
  */
 #include "config.h"
 
@@ -33,6 +33,15 @@ static void usage(FILE *f)
 		"  ping              check that the helper answers; show its version\n"
 		"                    and the digest of the policy it enforces\n"
 		"  create PROJECT    make the project's home (idempotent); print its uid\n"
+		"  start PROJECT [-- CMD [ARG...]]\n"
+		"                    start the project (default: the policy's command);\n"
+		"                    print the host pid of its init\n"
+		"  stop PROJECT [--grace SECONDS]\n"
+		"                    end every process of the project, clean up\n"
+		"  status [PROJECT]  a project's state; without PROJECT the running ones\n"
+		"  exec PROJECT [--tty] [--cwd DIR] [--env K=V]... [--timeout SECONDS] -- CMD [ARG...]\n"
+		"                    run CMD in the running project with this stdio;\n"
+		"                    exit with its status (128+N: killed by signal N)\n"
 		"  fs PROJECT OP ARGS...\n"
 		"                    a file operation in the project's home:\n");
 	ctl_fs_usage(f);
@@ -240,6 +249,10 @@ static const struct command commands[] = {
 	{ "create", ctl_cmd_create },
 	{ "fs", ctl_cmd_fs },
 	{ "token", ctl_cmd_token },
+	{ "start", ctl_cmd_start },
+	{ "stop", ctl_cmd_stop },
+	{ "status", ctl_cmd_status },
+	{ "exec", ctl_cmd_exec },
 };
 
 int main(int argc, char **argv)

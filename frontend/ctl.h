@@ -50,6 +50,11 @@ int ctl_cmd_fs(struct ctl *t, int argc, char **argv);
 int ctl_cmd_token(struct ctl *t, int argc, char **argv);
 /* ctl_http.c: every command, over HTTP to corrald (--url) */
 int ctl_http_main(struct ctl *t, int argc, char **argv);
+/* ctl_life.c */
+int ctl_cmd_start(struct ctl *t, int argc, char **argv);
+int ctl_cmd_stop(struct ctl *t, int argc, char **argv);
+int ctl_cmd_status(struct ctl *t, int argc, char **argv);
+int ctl_cmd_exec(struct ctl *t, int argc, char **argv);
 void ctl_fs_usage(FILE *f);
 
 #endif

@@ -6,7 +6,7 @@ bin_PROGRAMS += frontend/corralctl
 frontend_corralctl_SOURCES = frontend/corralctl.c frontend/ctl.h \
 	frontend/ctl_fs.c frontend/ctl_fs.h frontend/ctl_data.c \
 	frontend/ctl_parse.c frontend/ctl_parse.h frontend/ctl_token.c \
-	frontend/ctl_http.c
+	frontend/ctl_http.c frontend/ctl_life.c
 frontend_corralctl_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(SODIUM_CFLAGS)
 frontend_corralctl_LDADD = frontend/libcorrald.a frontend/libcorralclient.a \
 	policy/libcorralpolicy.a common/libcorralcommon.a $(JANSSON_LIBS) $(SODIUM_LIBS)

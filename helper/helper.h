@@ -9,6 +9,7 @@
 
 #include <limits.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "common/proto.h"
@@ -32,6 +33,10 @@ struct helper {
 	int home_root_fd;             /* O_PATH of home_root, opened once */
 	const char *fs_unavailable;   /* set: why create and file operations
 				       * are refused (no openat2) */
+	int launcher_fd;              /* to the launcher (launcher.c), or -1 */
+	pid_t launcher_pid;           /* the launcher; 0 none, -1 it ended */
+	const char *life_unavailable; /* set: why lifecycle requests are
+				       * refused (no usable cgroups) */
 };
 
 /* An atomic replace between fs-replace and fs-commit/fs-abort
@@ -65,6 +70,7 @@ struct conn {
 	gid_t peer_gid;
 	pid_t peer_pid;
 	int hello_done;
+	size_t in_len;                /* length of the frame in in[] */
 	uint32_t version;             /* negotiated protocol version */
 	uint32_t last_token;          /* of fs-replace, never 0 once issued */
 	struct fs_pending pending[FS_PENDING_MAX];
@@ -93,6 +99,7 @@ struct op_ctx {
 	const char *audit_key;        /* one extra field for the audit line */
 	const char *audit_val;
 	int end_connection;           /* set by a handler whose failure is fatal */
+	int replied;                  /* the handler sent every reply itself */
 	/* create and file operations: request fields for the audit line */
 	const char *project;
 	const char *path;
@@ -105,6 +112,8 @@ struct op_ctx {
 
 /* startup.c: process hygiene, before anything else runs. */
 int startup_hygiene(const int *keep_fds, unsigned int nkeep);
+/* Close every fd >= 3 except those in keep (any order). */
+int fds_close_except(const int *keep, unsigned int nkeep);
 
 /* priv.c: capabilities, securebits, seccomp on the helper itself. */
 int priv_reduce_caps(const char **missing);
@@ -147,6 +156,7 @@ int op_send_more(struct op_ctx *o);
 /* project.c: project ids, homes, create. */
 int project_open(struct op_ctx *o, const char *id);
 int project_check(struct op_ctx *o, int fd, struct fs_home *home);
+int project_home_valid(const struct crl_policy *p, const struct stat *st);
 int op_create(struct op_ctx *o);
 
 /* fsops*.c: file operations (fsops.h has the rest). */

@@ -133,18 +133,29 @@ int listen_setup(struct helper *h)
 	return h->listen_fd < 0 ? -1 : 0;
 }
 
-static void reap(struct helper *h)
+/* Returns -1 when the launcher has ended: lifecycle requests could no
+ * longer be served, so the helper stops too (and is restarted by its
+ * service manager) rather than limp on. */
+static int reap(struct helper *h)
 {
-	int status;
+	int status, ret = 0;
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (h->launcher_pid > 0 && pid == h->launcher_pid) {
+			log_error("the launcher ended (status %d): exiting",
+				  status);
+			h->launcher_pid = -1;   /* seen by listen_serve() */
+			ret = -1;
+			continue;
+		}
 		if (h->nconn)
 			h->nconn--;
 		if (WIFSIGNALED(status))
 			log_error("connection process %d killed by signal %d",
 				  (int)pid, WTERMSIG(status));
 	}
+	return ret;
 }
 
 static void refuse_busy(int fd)
@@ -168,7 +179,7 @@ static void accept_one(struct helper *h, int sfd)
 		return;
 	/* children that ended since the last SIGCHLD was read free their
 	 * slots now, not after this client was turned away */
-	reap(h);
+	(void)reap(h);
 	if (h->nconn >= h->policy->max_connections) {
 		refuse_busy(fd);
 		close(fd);
@@ -193,17 +204,16 @@ static void accept_one(struct helper *h, int sfd)
 	close(fd);
 }
 
-/* Returns 1 on a termination signal, 0 otherwise. */
+/* Returns 1 on a termination signal, -1 when the launcher ended, 0
+ * otherwise. */
 static int handle_signal(struct helper *h, int sfd)
 {
 	struct signalfd_siginfo si;
 
 	if (read(sfd, &si, sizeof(si)) != (ssize_t)sizeof(si))
 		return 0;
-	if (si.ssi_signo == SIGCHLD) {
-		reap(h);
-		return 0;
-	}
+	if (si.ssi_signo == SIGCHLD)
+		return reap(h) < 0 ? -1 : 0;
 	log_info("signal %u: no longer accepting connections", si.ssi_signo);
 	return 1;
 }
@@ -234,10 +244,22 @@ int listen_serve(struct helper *h)
 				continue;
 			return -1;
 		}
-		if ((p[1].revents & POLLIN) && handle_signal(h, sfd))
-			break;
+		if (p[1].revents & POLLIN) {
+			int r = handle_signal(h, sfd);
+
+			if (r < 0) {
+				close(sfd);
+				return -1;
+			}
+			if (r > 0)
+				break;
+		}
 		if (p[0].revents & POLLIN)
 			accept_one(h, sfd);
+		if (h->launcher_pid < 0) {
+			close(sfd);
+			return -1;
+		}
 	}
 	close(sfd);
 	return 0;

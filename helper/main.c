@@ -19,7 +19,9 @@
  *  4. a missing home_root is created and opened once, O_PATH, for every
  *     later file operation; supplementary groups are dropped; the socket
  *     is set up;
- *  5. capabilities reduced, securebits locked, seccomp allowlist loaded;
+ *  5. capabilities reduced, securebits locked, the launcher forked (the
+ *     one process that builds sandboxes, launcher.c), then the seccomp
+ *     allowlist loaded;
  *  6. only then is the first frame read.
  */
 #include "config.h"
@@ -42,6 +44,7 @@
 
 #include "helper/helper.h"
 #include "helper/selfcheck.h"
+#include "helper/life.h"
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 static void die(const char *fmt, ...)
@@ -229,6 +232,7 @@ int main(int argc, char **argv)
 	h.spawn_fd = -1;
 	h.listen_fd = -1;
 	h.home_root_fd = -1;
+	h.launcher_fd = -1;
 	parse_args(&h, argc, argv);
 
 	nsd = systemd_fds();
@@ -260,12 +264,16 @@ int main(int argc, char **argv)
 		die("cannot listen on %s: %s", h.listen_from_systemd ? "fd 3" :
 		    (h.socket_override ? h.socket_override : h.policy->socket_path),
 		    strerror(errno));
+	launcher_prepare(&h);
 	if (priv_reduce_caps(&missing) < 0) {
 		if (missing)
 			die("capability %s is needed but not available to the "
 			    "helper (bounding set of this environment?)", missing);
 		die("cannot reduce capabilities: %s", strerror(errno));
 	}
+	/* the launcher keeps what the filter below would take (launcher.c) */
+	if (launcher_spawn(&h) < 0)
+		die("cannot start the launcher: %s", strerror(errno));
 	if (priv_confine_self() < 0)
 		die("cannot load the seccomp allowlist: %s", strerror(errno));
 

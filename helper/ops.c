@@ -38,6 +38,7 @@
 #include "helper/fsops.h"
 #include "helper/fspath.h"
 #include "helper/helper.h"
+#include "helper/life.h"
 
 #define OP_BEFORE_HELLO 0x1  /* allowed before hello */
 #define OP_ONCE         0x2  /* at most once per connection */
@@ -99,6 +100,11 @@ static const struct op_entry op_table[] = {
 	{ CRL_MSG_PING, 0, op_ping, 0, 0 },
 	{ CRL_MSG_POLICY_DIGEST, 0, op_policy_digest, 0, 0 },
 	{ CRL_MSG_CREATE, 0, op_create, 0, 0 },
+	{ CRL_MSG_START, 0, op_life, 0, 0 },
+	{ CRL_MSG_EXEC, 0, op_life, 0, 0 },
+	{ CRL_MSG_STOP, 0, op_life, 0, 0 },
+	{ CRL_MSG_STATUS, 0, op_life, 0, 0 },
+	{ CRL_MSG_LIST, 0, op_life, 0, 0 },
 	FS(CRL_MSG_FS_MKDIR, op_fs_mkdir, CRL_FS_PARENTS, DOT),
 	FS(CRL_MSG_FS_UNLINK, op_fs_unlink, 0, 0),
 	FS(CRL_MSG_FS_RMDIR, op_fs_rmdir, 0, 0),
@@ -240,6 +246,10 @@ static void op_init(struct op_ctx *o, struct conn *c, const struct crl_msg *m)
  * reply and the descriptors closed. */
 static int op_finish(struct op_ctx *o, int err, struct op_reply *r)
 {
+	if (o->replied) {       /* lifecycle: relayed every reply already */
+		r->len = 0;
+		return err;
+	}
 	if (!err) {
 		r->len = crl_enc_finish(&o->enc);
 		if (r->len < 0)

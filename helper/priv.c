@@ -309,6 +309,9 @@ static int add_arg_rules(scmp_filter_ctx ctx)
 	/* Unix sockets only (syslog) */
 	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
 			      SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
+	/* lifecycle requests: a private channel to the launcher (life.c) */
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socketpair), 1,
+			      SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
 	/* no executable memory */
 	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
 			      SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));

@@ -34,7 +34,7 @@ static int uid_in_range(const struct crl_policy *p, uid_t u)
 	return u >= p->uid_first && u <= p->uid_last;
 }
 
-static int home_is_valid(const struct crl_policy *p, const struct stat *st)
+int project_home_valid(const struct crl_policy *p, const struct stat *st)
 {
 	return S_ISDIR(st->st_mode) && uid_in_range(p, st->st_uid) &&
 	       !(st->st_mode & 022);
@@ -45,7 +45,7 @@ int project_check(struct op_ctx *o, int fd, struct fs_home *home)
 {
 	struct stat st;
 
-	if (fstat(fd, &st) < 0 || !home_is_valid(o->c->h->policy, &st))
+	if (fstat(fd, &st) < 0 || !project_home_valid(o->c->h->policy, &st))
 		return op_fail(o, EPERM, "project home has an unsafe owner or "
 			       "mode (owner outside uid_range, or writable by "
 			       "group or others)");
@@ -186,7 +186,7 @@ static int create_locked(struct op_ctx *o, int rfd, uid_t *uid)
 	int err;
 
 	if (fstatat(rfd, o->project, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		if (!home_is_valid(p, &st))
+		if (!project_home_valid(p, &st))
 			return op_fail(o, EEXIST, "home_root entry exists but "
 				       "is not a valid project home");
 		*uid = st.st_uid;

@@ -98,6 +98,7 @@ static int serve_one(struct conn *c)
 			   crl_proto_strerror((int)n));
 		return 0;
 	}
+	c->in_len = (size_t)n;
 	r = crl_decode_request(c->in, (size_t)n, &m);
 	if (r != CRL_OK) {
 		audit_conn(c, "frame", "bad-frame", crl_proto_errno(r),

@@ -51,7 +51,7 @@ static int close_range_fds(unsigned int first, unsigned int last)
 }
 
 /* Close every fd >= 3 except those in keep (any order). */
-static int close_inherited(const int *keep, unsigned int nkeep)
+int fds_close_except(const int *keep, unsigned int nkeep)
 {
 	unsigned int from = 3;
 
@@ -75,7 +75,7 @@ int startup_hygiene(const int *keep_fds, unsigned int nkeep)
 		return -1;
 	if (ensure_stdio() < 0)
 		return -1;
-	if (close_inherited(keep_fds, nkeep) < 0)
+	if (fds_close_except(keep_fds, nkeep) < 0)
 		return -1;
 	if (clearenv() != 0)
 		return -1;

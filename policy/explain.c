@@ -139,8 +139,9 @@ static void explain_net(const struct crl_policy *p, FILE *out)
 			"own with the loopback\ninterface and one veth link to "
 			"the host bridge %s.  Its address comes\nfrom %s.  The "
 			"only address it may reach is the hub address %s;\n"
-			"other projects, the host's other services and other "
-			"hosts are out of reach.\n", p->bridge, p->subnet,
+			"other projects and other hosts are out of reach.  Every "
+			"host service\nlistening on the hub address, or on all "
+			"addresses, is reachable there.\n", p->bridge, p->subnet,
 			p->hub_address);
 	fprintf(out, "Unix sockets in the file system are not network: a project "
 		"can connect to\nthose it can see and may open.  %s\n",
@@ -176,26 +177,73 @@ static void explain_privs(const struct crl_policy *p, FILE *out)
 		p->default_command);
 }
 
+/* The names of one action of a profile, joined "a, b and c", wrapped. */
+static void print_rules(FILE *out, const struct crl_seccomp_profile *prof,
+			enum crl_sc_action act)
+{
+	unsigned int total = 0, k = 0, col = 4;
+
+	for (unsigned int i = 0; i < prof->n; i++)
+		total += prof->rule[i].action == act;
+	fputs("    ", out);
+	for (unsigned int i = 0; i < prof->n; i++) {
+		const char *sep;
+		size_t len;
+
+		if (prof->rule[i].action != act)
+			continue;
+		k++;
+		sep = k == total ? "" : k + 1 == total ? " and" : ",";
+		len = strlen(prof->rule[i].name) + strlen(sep) + 1;
+		if (col > 4 && col + len > 76) {
+			fputs("\n    ", out);
+			col = 4;
+		} else if (col > 4) {
+			fputc(' ', out);
+		}
+		fprintf(out, "%s%s", prof->rule[i].name, sep);
+		col += (unsigned int)len;
+	}
+	fputs(";\n", out);
+}
+
 static void explain_seccomp(const struct crl_policy *p, FILE *out)
 {
+	struct crl_seccomp_profile prof;
+	char why[128];
+
 	heading(out, "System calls");
-	fprintf(out, "Seccomp profile \"%s\", installed before the project's "
-		"command is\nexecuted.  It denies:\n", p->seccomp_profile);
-	fprintf(out, "- creating namespaces (unshare, setns, clone with "
-		"namespace flags)%s;\n", p->user_namespaces ?
-		", except a new user namespace" : "");
-	fprintf(out, "- clone3 and the new mount API (fsopen, fsconfig, fsmount, "
-		"fspick, move_mount,\n  open_tree, mount_setattr): these "
-		"answer ENOSYS, so programs fall back to\n  calls whose "
-		"arguments the filter can inspect;\n");
-	fprintf(out, "- the kernel keyrings (add_key, request_key, keyctl);\n"
-		"- bpf and perf_event_open;\n"
-		"- open_by_handle_at, which can open host files by handle\n"
-		"  (the \"shocker\" escape);\n"
-		"- loading kernel modules and kexec;\n"
-		"- the ioctls TIOCSTI and TIOCLINUX, which could type into "
-		"another terminal;\n  they are matched on the low 32 bits of "
-		"the command, as the kernel does.\n");
+	if (crl_seccomp_profile_load(p->seccomp_profile, &prof, why,
+				     sizeof(why)) < 0) {
+		fprintf(out, "Seccomp profile \"%s\": %s.\n", p->seccomp_profile,
+			why);
+		return;
+	}
+	fprintf(out, "Seccomp profile \"%s\" (compiled into the helper; a "
+		"copy to read is\ninstalled as seccomp/%s.profile in corral's "
+		"data directory), loaded after\nthe uid switch and right "
+		"before the project's command is executed.\nEverything else "
+		"is allowed.\n", prof.name, prof.name);
+	fprintf(out, "- these fail with EPERM:\n");
+	print_rules(out, &prof, CRL_SC_EPERM);
+	fprintf(out, "- creating namespaces: these fail with EPERM when given "
+		"any CLONE_NEW* flag%s:\n", p->user_namespaces ?
+		" (a new user namespace alone is allowed)" : "");
+	print_rules(out, &prof, CRL_SC_EPERM_NSFLAGS);
+	fprintf(out, "- these answer ENOSYS, so programs fall back to calls "
+		"whose arguments the\n  filter can inspect (clone, mount, "
+		"which are refused above):\n");
+	print_rules(out, &prof, CRL_SC_ENOSYS);
+	fprintf(out, "- the ioctls ");
+	for (unsigned int i = 0, k = 0; i < prof.n; i++)
+		if (prof.rule[i].action == CRL_SC_EPERM_IOCTL)
+			fprintf(out, "%s%s", k++ ? " and " : "", prof.rule[i].name);
+	fprintf(out, ", which could type into another\n  terminal, fail "
+		"with EPERM; they are matched on the low 32 bits of the\n  "
+		"request, as the kernel does;\n"
+		"- a system call of another architecture (i386, x32) kills "
+		"the process.\n");
+	crl_seccomp_profile_free(&prof);
 }
 
 static void explain_limits(const struct crl_policy *p, FILE *out)
@@ -228,6 +276,11 @@ static void explain_helper(FILE *out)
 		"no core dump), closes\ninherited file descriptors and clears "
 		"its environment at start, never runs\na program as root, and "
 		"checks every request against this policy again.\n");
+	fprintf(out, "Sandboxes are built by its launcher, a process forked "
+		"before the allowlist\nis loaded (building one takes mount, "
+		"unshare and setns): it has the same\ncapabilities and no more, "
+		"no_new_privs, never runs a program itself and\nnever reads a "
+		"client's socket; it checks each request again.\n");
 }
 
 int crl_policy_explain(const struct crl_policy *p, FILE *out)

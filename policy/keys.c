@@ -343,7 +343,8 @@ static int parse_profile(struct crl_policy *p, const struct crl_key *k,
 {
 	for (size_t i = 0; i < sizeof(known_profiles) / sizeof(*known_profiles);
 	     i++) {
-		if (strcmp(val, known_profiles[i]) == 0)
+		if (strcmp(val, known_profiles[i]) == 0 &&
+		    crl_seccomp_profile_text(val))
 			return set_string(FIELD(p, k, char *), val, why, whylen);
 	}
 	snprintf(why, whylen, "unknown seccomp profile (known: default)");

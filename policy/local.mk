@@ -11,7 +11,22 @@ policy_libcorralpolicy_a_SOURCES = \
 	policy/load.c \
 	policy/show.c \
 	policy/explain.c \
-	policy/util.c
+	policy/util.c \
+	policy/seccomp.c
+nodist_policy_libcorralpolicy_a_SOURCES = policy/seccomp_profiles.h
+BUILT_SOURCES = policy/seccomp_profiles.h
+CLEANFILES += policy/seccomp_profiles.h
+
+# Seccomp profiles: compiled in (policy/seccomp.c), installed for reading.
+corralseccompdir = $(pkgdatadir)/seccomp
+dist_corralseccomp_DATA = policy/seccomp/default.profile
+policy/seccomp_profiles.h: $(srcdir)/policy/seccomp/default.profile
+	$(AM_V_GEN)$(MKDIR_P) policy && { \
+	  echo '/* generated from policy/seccomp/default.profile: do not edit */'; \
+	  echo 'static const char crl_profile_default[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' \
+	    $(srcdir)/policy/seccomp/default.profile; \
+	  echo ';'; } > $@-t && mv $@-t $@
 
 # An administrator's tool: it reads /etc/corral and checks root-owned paths.
 sbin_PROGRAMS += policy/corral-policy
@@ -38,3 +53,11 @@ dist_check_SCRIPTS += tests/integration/policy-check.sh
 EXTRA_DIST += \
 	tests/fuzz/fuzz_policy.c \
 	tests/fuzz/corpus/policy
+
+# The seccomp profile parser and the rules the default profile must keep.
+check_PROGRAMS += tests/unit/check_seccomp_profile
+TESTS += tests/unit/check_seccomp_profile
+tests_unit_check_seccomp_profile_SOURCES = tests/unit/check_seccomp_profile.c
+tests_unit_check_seccomp_profile_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_seccomp_profile_LDADD = policy/libcorralpolicy.a \
+	common/libcorralcommon.a $(CHECK_LIBS)

@@ -147,4 +147,37 @@ int crl_policy_hostname(const struct crl_policy *p, const char *project_id,
 int crl_root_only_dir(const char *dir, int missing_ok, int *dirfd,
 		      char *why, size_t whylen);
 
+/*
+ * Seccomp profiles (policy/seccomp/NAME.profile, compiled in; see
+ * policy/seccomp.c and the profile file for the grammar).
+ */
+enum crl_sc_action {
+	CRL_SC_EPERM,           /* the call fails with EPERM */
+	CRL_SC_ENOSYS,          /* the call fails with ENOSYS */
+	CRL_SC_EPERM_NSFLAGS,   /* EPERM when arg 0 has a CLONE_NEW* flag */
+	CRL_SC_EPERM_IOCTL,     /* ioctl request (low 32 bits) gets EPERM */
+};
+#define CRL_SC_RULES_MAX 128
+struct crl_sc_rule {
+	enum crl_sc_action action;
+	const char *name;           /* system call, or ioctl request name */
+	unsigned long ioctl;        /* CRL_SC_EPERM_IOCTL: its number */
+};
+struct crl_seccomp_profile {
+	const char *name;
+	char *buf;                  /* owns the strings of rule[] */
+	unsigned int n;
+	struct crl_sc_rule rule[CRL_SC_RULES_MAX];
+};
+/* The compiled-in text of a profile, or NULL if there is none by name. */
+const char *crl_seccomp_profile_text(const char *name);
+/* Parse a profile's text; 0, or -1 with a reason in why. */
+int crl_seccomp_profile_parse(const char *name, const char *text,
+			      struct crl_seccomp_profile *p, char *why,
+			      size_t whylen);
+/* Both at once, by name; free with crl_seccomp_profile_free(). */
+int crl_seccomp_profile_load(const char *name, struct crl_seccomp_profile *p,
+			     char *why, size_t whylen);
+void crl_seccomp_profile_free(struct crl_seccomp_profile *p);
+
 #endif

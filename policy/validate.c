@@ -69,7 +69,9 @@ static void check_ro_bind_one(struct crl_policy *p, struct crl_diag *d,
 					 CRL_KEY_HOME_MOUNT),
 			     "ro_bind path %s overlaps home_mount %s", b,
 			     p->home_mount);
-	if (is_reserved(b))
+	/* below /tmp is fine: bound after the sandbox's own /tmp tmpfs */
+	if (is_reserved(b) && !(crl_path_within(b, "/tmp") &&
+				strcmp(b, "/tmp") != 0))
 		crl_diag_key(d, p, CRL_KEY_RO_BIND, "ro_bind path %s is under "
 			     "/proc, /dev, /sys or /tmp, which the helper sets "
 			     "up itself", b);

@@ -47,6 +47,25 @@ check "CapAmb is empty" grep -q '^CapAmb:[[:space:]]*0*$' "$status"
 check "Seccomp: 2 (filter)" grep -q '^Seccomp:[[:space:]]*2$' "$status"
 check "NoNewPrivs: 1" grep -q '^NoNewPrivs:[[:space:]]*1$' "$status"
 
+# --- the launcher (helper/launcher.c): forked before the allowlist, so it
+# has no seccomp filter; it must have no more capabilities than the helper
+# and no descriptor of a client or of the listening socket
+launcher=$(pgrep -P "$HELPER_PID" | head -1)
+if [ -n "$launcher" ]; then
+	lstatus=/proc/$launcher/status
+	check "launcher: CapEff is the kept set" grep -q "^CapEff:[[:space:]]*$hex\$" "$lstatus"
+	check "launcher: CapBnd is the kept set" grep -q "^CapBnd:[[:space:]]*$hex\$" "$lstatus"
+	check "launcher: CapInh and CapAmb empty" bash -c "grep -q '^CapInh:[[:space:]]*0*\$' $lstatus && grep -q '^CapAmb:[[:space:]]*0*\$' $lstatus"
+	check "launcher: NoNewPrivs: 1" grep -q '^NoNewPrivs:[[:space:]]*1$' "$lstatus"
+	lsock=$(awk -v p="$SOCK" '$NF == p { print $7; exit }' /proc/net/unix)
+	nsocks=$(find "/proc/$launcher/fd" -lname 'socket:*' | wc -l)
+	# its channel, and syslog's socket
+	check "launcher: at most two sockets ($nsocks), the listening one not among them" \
+		bash -c "[ -n '$lsock' ] && [ $nsocks -le 2 ] && ! ls -l /proc/$launcher/fd | grep -q 'socket:\[$lsock\]'"
+else
+	not_ok "the launcher runs beside the helper"
+fi
+
 # --- hostile input: 10,000 random and mutated frames, then clients that
 # vanish at every stage; a connection opened before must still work
 if "$TESTS_BIN/frame-blaster" "$SOCK" frames 10000 "$RANDOM" > "$T/blast.out" 2>&1; then

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The project lifecycle: start, exec, stop, status, list.
+ *
+ * Who does what (see launcher.c for why):
+ *  - the connection process (confined by the helper's allowlist) checks
+ *    the request as for every other operation, then forwards the frame
+ *    unchanged to the launcher with a fresh socketpair end, and relays
+ *    the launcher's replies (and their descriptors) to its client;
+ *  - the launcher, forked before the helper confined itself, decodes the
+ *    frame again with the same strict schema, re-derives everything from
+ *    the policy and the kernel (the project uid from its home's owner,
+ *    the running state from its cgroup), and serves it in a child of its
+ *    own.
+ */
+#ifndef CORRAL_HELPER_LIFE_H
+#define CORRAL_HELPER_LIFE_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "helper/helper.h"
+
+/* cgroup.c */
+int cg_init(const char **why);
+int cg_is_v2(void);
+int cg_prepare(void);
+int cg_create(const char *id, const struct crl_policy *p);
+int cg_attach_self(const char *id);
+int cg_procs(const char *id, pid_t *out, int max);
+int cg_exists(const char *id);
+pid_t cg_init_pid(const char *id);
+int cg_kill_all(const char *id, int timeout_ms);
+int cg_remove(const char *id);
+void cg_stats(const char *id, uint32_t *pids, uint64_t *mem, uint64_t *cpu);
+int cg_each(int (*fn)(void *arg, const char *id), void *arg);
+
+/* A request being served by a launcher child. */
+struct life_req {
+	const struct helper *h;
+	const struct crl_msg *m;
+	int sock;                     /* to the connection process */
+	const char *project;
+	uid_t uid;                    /* the project's, from its home */
+	int home_fd;                  /* O_PATH of the home */
+	uint8_t out[CRL_FRAME_MAX];
+};
+
+/* Where a failure is reported: errno and a short message. */
+struct life_err {
+	int err;
+	char msg[200];
+};
+int life_fail(struct life_err *e, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* sandbox.c: build the sandbox and become the project's init (start),
+ * or drop to the project's identity (both). */
+int sandbox_start(struct life_req *r, char *const argv[], char *const envp[],
+		  pid_t *init_pid, struct life_err *e);
+int sandbox_drop(uid_t uid, struct life_err *e);
+int sandbox_env(const struct crl_policy *p, const struct crl_msg *m,
+		int tty, char **envp, size_t max, char *store, size_t storelen,
+		struct life_err *e);
+void sandbox_rlimits(const struct crl_policy *p);
+void signals_default(void);
+
+/* net.c: loopback, and the veth pair of network = veth. */
+int net_loopback_up(struct life_err *e);
+int net_project_addr(const struct crl_policy *p, uid_t uid,
+		     struct in_addr *out);
+void net_host_name(uid_t uid, char *buf, size_t size);
+int net_veth_create(const struct crl_policy *p, uid_t uid, pid_t pid,
+		    struct life_err *e);
+int net_veth_inside(const struct crl_policy *p, uid_t uid, struct life_err *e);
+
+/* seccomp.c: the project filter (DESIGN §6), built from the policy's
+ * profile at start-up, loaded right before a project's execve. */
+int project_seccomp_prepare(const struct crl_policy *p, char *why,
+			    size_t whylen);
+int project_seccomp_load(void);
+
+/* launcher.c */
+void launcher_prepare(struct helper *h);
+int launcher_spawn(struct helper *h);
+void life_serve_request(const struct helper *h, int sock, const void *frame,
+			size_t len);
+/* exec.c */
+/* -1 with *e set when it failed before its first reply (the caller
+ * sends the error), else 0: both replies were sent. */
+int life_exec(struct life_req *r, struct life_err *e);
+
+/* life.c: the connection side */
+int op_life(struct op_ctx *o);
+
+#endif
