@@ -335,6 +335,10 @@ static int do_stop(struct life_req *r, struct life_err *e)
 	struct crl_enc enc;
 	int lock, ret;
 
+	/* only a project of this policy's home_root: a helper never acts on
+	 * the cgroup of a project it does not know */
+	if (open_home(r, e) < 0)
+		return -1;
 	if (crl_msg_has(r->m, CRL_A_GRACE))
 		grace = crl_msg_u32(r->m, CRL_A_GRACE);
 	if (grace > GRACE_MAX)
@@ -391,7 +395,13 @@ static int list_one(void *arg, const char *id)
 	struct lister *s = arg;
 	ssize_t len;
 
-	if (cg_procs(id, NULL, 0) <= 0)
+	struct stat st;
+
+	/* running, and a project of this policy's home_root (another helper
+	 * on the host, with another policy, may run projects of its own) */
+	if (cg_procs(id, NULL, 0) <= 0 ||
+	    fstatat(s->r->h->home_root_fd, id, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !project_home_valid(s->r->h->policy, &st))
 		return 0;
 	if (s->n == CRL_LIST_MAX) {
 		crl_list_end(&s->enc);

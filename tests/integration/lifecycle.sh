@@ -46,6 +46,15 @@ check "status: pids >= 2 (init and its command)" \
 check "status: memory in use is reported" grep -Eqx 'memory: [1-9][0-9]*' <<<"$st"
 # other tests' helpers may run projects at the same time: only ours count
 check "status with no project lists A" sh -c "\"$CTL_BIN\" --helper \"$SOCK\" status | grep -qx $A"
+# a project with no home in this helper's home_root (as one of another
+# helper, with another policy, would be) is neither listed nor stopped
+mv "$HR/$A" "$HR/.away-$A"
+check "list leaves out a running project without a home here" \
+	sh -c "! \"$CTL_BIN\" --helper \"$SOCK\" status | grep -qx $A"
+check "stop of a project without a home here is refused" \
+	expect_line "corralctl: stop $A: No such file or directory.*" ctl stop "$A"
+check "... and that project still runs" test -d "/proc/$APID"
+mv "$HR/.away-$A" "$HR/$A"
 
 # ---------------------------------------------------------- exec, pipes
 out=$(ctl exec "$A" -- sh -c 'echo out; echo err >&2; exit 7' 2>"$T/err")
