@@ -103,11 +103,13 @@ static int bind_socket(struct helper *h, const char *path)
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
-	/* umask 077 is in force: the socket is born 0600 and only then
-	 * opened up to the frontend's group */
+	/* umask 077 is in force: the socket is born 0600, listens at once
+	 * (root's connections wait in the backlog from the first instant the
+	 * name exists) and only then is opened up to the frontend's group */
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(fd, 128) < 0 ||
 	    chown(path, 0, h->policy->frontend_gid) < 0 ||
-	    chmod(path, 0660) < 0 || listen(fd, 128) < 0) {
+	    chmod(path, 0660) < 0) {
 		int e = errno;
 		close(fd);
 		errno = e;

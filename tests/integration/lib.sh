@@ -87,6 +87,14 @@ start_helper() {
 	HELPER_PID=$!
 	PIDS="$PIDS $HELPER_PID"
 	wait_for_socket "$SOCK" || { cat "$log"; return 1; }
+	# the name exists from bind(); wait until the helper answers
+	for _ in $(seq 1 100); do
+		"$CTL_BIN" --helper "$SOCK" ping > /dev/null 2>&1 && return 0
+		kill -0 "$HELPER_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	cat "$log"
+	return 1
 }
 
 wait_for_socket() {
