@@ -162,7 +162,10 @@ run_corrald() {
 	kill -TERM "$cpid"
 	wait "$cpid" 2>/dev/null
 	check "corrald stopped" test ! -e "/proc/$cpid"
-	grep -q 'create' "$state/corrald.log" && ok "corrald audited the create" || not_ok "corrald audited the create"
+	grep -q "event=request .*op=create .*prj=$id .*result=ok" "$state/corrald.log" &&
+		ok "corrald audited the create" || not_ok "corrald audited the create"
+	grep -q 'event=auth result=deny ' "$state/corrald.log" && ok "corrald audited the refused request" ||
+		not_ok "corrald audited the refused request"
 	rm -f /etc/corral/hub.pub
 	check "the installed corrald.conf is untouched" cmp -s /etc/corral/corrald.conf "$k/corrald.conf.orig"
 	rm -rf "$k"
