@@ -149,6 +149,9 @@ build_rpm() {
 	rpm -qp --filecaps "$pkg"/rpm/out-spawn/*/corral-*.rpm |
 		grep -q "^/usr/sbin/corral-helper.*cap_chown,cap_kill,cap_setgid,cap_setuid,cap_setpcap,cap_net_admin,cap_sys_chroot,cap_sys_ptrace,cap_sys_admin=ep" &&
 	rpm -qp --configfiles "$pkg"/rpm/out/*/corral-*.rpm | grep -qx /etc/corral/corral.conf &&
+	rpm -qp --configfiles "$pkg"/rpm/out/*/corral-*.rpm | grep -qx /etc/corral/corrald.conf &&
+	rpm -qp --qf '[%{FILEMODES:perms} %{FILEUSERNAME}:%{FILEGROUPNAME} %{FILENAMES}\n]' \
+		"$pkg"/rpm/out/*/corral-*.rpm | grep -qx -e '-rwxr-xr-x root:root /usr/sbin/corrald' &&
 	rpm -qp --scripts "$pkg"/rpm/out/*/corral-*.rpm | grep -q 'systemctl.*corral-helper.socket'
 }
 deb_phase() { bash "$top/tests/pkg/deb-install.sh" "$1" "$(ls "$pkg"/deb/corral_*_*.deb)" "$pkg/state"; }

@@ -1,4 +1,4 @@
-# The unprivileged side: corralctl now, corrald later.
+# The unprivileged side: corralctl and corrald.
 noinst_LIBRARIES += frontend/libcorralclient.a
 frontend_libcorralclient_a_SOURCES = frontend/client.h frontend/client.c
 

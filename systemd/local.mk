@@ -2,25 +2,9 @@
 #
 # The units name installed paths (@sbindir@, @sysconfdir@, the socket), so
 # they are made from *.in at build time, when those are fully expanded.
-# corrald.service is installed even before corrald is built: it is only a
-# file, and the packages list /usr/sbin/corrald only once it exists.
 # Nothing here changes owners or modes beyond the plain install: the
 # corral user is made by systemd-sysusers (or the package), /run/corral by
 # systemd-tmpfiles or by the helper itself.
-#
-# When corrald lands (frontend/), packaging needs exactly:
-#  - frontend/local.mk: sbin_PROGRAMS += frontend/corrald,
-#    dist_corralconf_DATA += frontend/corrald.conf (installed in
-#    $(sysconfdir)/corral, a conffile in the .deb by itself),
-#    dist_man_MANS += man/corrald.8;
-#  - rpm/corral.spec: "%bcond_with corrald" becomes "%bcond_without
-#    corrald" (its %files lines are there already);
-#  - debian/: nothing (one binary package: dh takes every installed file);
-#    if corrald.conf holds secrets, a postinst line making it 0640
-#    root:corral;
-#  - tests/pkg/deb-install.sh: start corrald at the CORRALD mark; the
-#    units phase verifies corrald.service strictly once /usr/sbin/corrald
-#    exists.
 corral_units = systemd/corral-helper.socket systemd/corral-helper.service \
 	systemd/corrald.service
 EXTRA_DIST += $(corral_units:=.in)
