@@ -197,10 +197,23 @@ phase_run() {
 	out=$(as_corral /usr/bin/corralctl fs "$id" cat notes.txt 2>&1)
 	check "fs put, then fs cat gives it back" test "$out" = "hello from the package test"
 	check "fs ls shows it" grep -q notes.txt <(as_corral /usr/bin/corralctl fs "$id" ls)
-	# LIFECYCLE: once start/exec/stop are merged, add here:
-	#   as_corral corralctl start "$id"; corralctl exec "$id" -- /bin/true;
-	#   corralctl status "$id"; corralctl stop "$id"; and check that no
-	#   process, mount or cgroup of the project is left.
+	# The project lifecycle, with the installed policy, as the corral user
+	out=$(as_corral /usr/bin/corralctl start "$id" 2>&1)
+	check "corralctl start (as corral) prints the init's pid: $out" grep -Eqx '[0-9]+' <<<"$out"
+	out=$(as_corral /usr/bin/corralctl exec "$id" -- sh -c 'id -u; cat /home/user/notes.txt' 2>&1)
+	check "corralctl exec runs as the project's uid in its home: $(echo $out)" \
+		test "$out" = "$(stat -c %u "/srv/corral/projects/$id")
+hello from the package test"
+	as_corral /usr/bin/corralctl exec "$id" -- sh -c 'exit 3'
+	check "corralctl exec exits with the command's status" test "$?" = 3
+	check "corralctl status: running" grep -qx 'running: yes' \
+		<(as_corral /usr/bin/corralctl status "$id" 2>&1)
+	check "corralctl stop" as_corral /usr/bin/corralctl stop "$id" --grace 1
+	check "corralctl status after stop: not running" grep -qx 'running: no' \
+		<(as_corral /usr/bin/corralctl status "$id" 2>&1)
+	check "after stop no mount names the project" bash -c "! grep -q '$id' /proc/self/mountinfo"
+	check "after stop no cgroup of the project is left" \
+		bash -c "! ls -d /sys/fs/cgroup/*/corral/$id /sys/fs/cgroup/corral/$id 2>/dev/null | grep -q ."
 	run_corrald
 	kill -TERM "$pid"
 	wait "$pid" 2>/dev/null
