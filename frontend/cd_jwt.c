@@ -271,6 +271,11 @@ enum cd_jwt_err cd_jwt_verify(const struct cd_jwt_conf *c, const char *token,
 	r = read_claims(claims, t);
 	if (r)
 		goto out;
+	/* a token that expires before it was issued contradicts itself */
+	if (t->exp <= t->iat) {
+		r = CD_JWT_MALFORMED;
+		goto out;
+	}
 	hash_jti(t);
 	r = check_aud(claims, c->aud);
 	if (r)

@@ -205,6 +205,11 @@ START_TEST(lifetime)
 {
 	ck_assert_int_eq(mint_verify(sk, hdr_ok,
 		claims(PRJ, AUD, "[\"read\"]", NOW, NOW, NOW + 3601)), CD_JWT_LIFETIME);
+	/* exp not after iat: refused, even while both are within the skew */
+	ck_assert_int_eq(mint_verify(sk, hdr_ok,
+		claims(PRJ, AUD, "[\"read\"]", NOW + 1, NOW, NOW)), CD_JWT_MALFORMED);
+	ck_assert_int_eq(mint_verify(sk, hdr_ok,
+		claims(PRJ, AUD, "[\"read\"]", NOW + 10, NOW, NOW + 5)), CD_JWT_MALFORMED);
 }
 END_TEST
 
