@@ -389,33 +389,25 @@ fi
 # ---------------------------------------------------------------- lifecycle
 TOKL=$(mint --project "$P" --perms start,stop,exec,read)
 st=$(req "$TOKL" POST "/v1/projects/$P/start" -d '{}')
-if [ "$st" = 501 ]; then
-	echo "# this helper does not serve start yet (501): lifecycle part left out"
-	# exec still goes the whole way: suspended connection, a thread of
-	# its own, the helper's refusal, the connection resumed and answered
-	st=$(req "$TOKL" POST "/v1/projects/$P/exec" -d '{"argv":["/bin/true"]}')
-	ok_if "exec through its own thread: the helper's refusal comes back (501)" \
-		'[ "$st" = 501 ] && body_has "\"error\":\"not_implemented\""'
-	check "exec with a bad body: 400" \
-		[ "$(req "$TOKL" POST "/v1/projects/$P/exec" -d '{"argv":[]}')" = 400 ]
-	check "exec with bad base64 stdin: 400" \
-		[ "$(req "$TOKL" POST "/v1/projects/$P/exec" -d '{"argv":["cat"],"stdin_base64":"**"}')" = 400 ]
-	check "exec with both stdin forms: 400" \
-		[ "$(req "$TOKL" POST "/v1/projects/$P/exec" -d '{"argv":["cat"],"stdin":"a","stdin_base64":"YQ=="}')" = 400 ]
-	check "corrald still serves after it" [ "$(req "" GET /healthz)" = 200 ]
-else
-	check "start: 200" [ "$st" = 200 ]
-	st=$(req "$TOKL" POST "/v1/projects/$P/exec" -d '{"argv":["/bin/sh","-c","echo hi; cat; exit 3"],"stdin":"in"}')
-	ok_if "exec: 200 with exit code and output" \
-		'[ "$st" = 200 ] && body_has "\"exit_code\":3" && body_has "\"stdout\":\"hi\\\\nin\""' 
-	kill -TERM "$CORRALD_PID"; wait "$CORRALD_PID" 2>/dev/null
-	start_corrald
-	st=$(req "$TOKL" GET "/v1/projects/$P")
-	ok_if "after a corrald restart the project still runs" '[ "$st" = 200 ] && body_has "\"running\":true"' 
-	check "stop: 200" [ "$(req "$TOKL" POST "/v1/projects/$P/stop" -d '{"grace":1}')" = 200 ]
-	req "$TOKL" GET "/v1/projects/$P" > /dev/null
-	check "stopped" body_has '"running":false'
-fi
+check "start: 200" [ "$st" = 200 ]
+st=$(req "$TOKL" POST "/v1/projects/$P/exec" -d '{"argv":["/bin/sh","-c","echo hi; cat; exit 3"],"stdin":"in"}')
+ok_if "exec: 200 with exit code and output" \
+	'[ "$st" = 200 ] && body_has "\"exit_code\":3" && body_has "\"stdout\":\"hi\\\\nin\""'
+check "exec with a bad body: 400" \
+	[ "$(req "$TOKL" POST "/v1/projects/$P/exec" -d '{"argv":[]}')" = 400 ]
+check "exec with bad base64 stdin: 400" \
+	[ "$(req "$TOKL" POST "/v1/projects/$P/exec" -d '{"argv":["cat"],"stdin_base64":"**"}')" = 400 ]
+check "exec with both stdin forms: 400" \
+	[ "$(req "$TOKL" POST "/v1/projects/$P/exec" -d '{"argv":["cat"],"stdin":"a","stdin_base64":"YQ=="}')" = 400 ]
+# corrald killed outright: the project is the helper's, it keeps running
+kill -KILL "$CORRALD_PID"; wait "$CORRALD_PID" 2>/dev/null
+start_corrald
+st=$(req "$TOKL" GET "/v1/projects/$P")
+ok_if "after corrald was killed (SIGKILL) and restarted the project still runs" \
+	'[ "$st" = 200 ] && body_has "\"running\":true"'
+check "stop: 200" [ "$(req "$TOKL" POST "/v1/projects/$P/stop" -d '{"grace":1}')" = 200 ]
+req "$TOKL" GET "/v1/projects/$P" > /dev/null
+check "stopped" body_has '"running":false'
 
 # ---------------------------------------------------------------- spawn mode
 kill -TERM "$CORRALD_PID"; wait "$CORRALD_PID" 2>/dev/null
