@@ -43,6 +43,9 @@ const char *ctl_reason(const struct crl_client *c, char *buf, size_t len);
 /* Print "corralctl: OP OBJECT: why" (OBJECT escaped); returns
  * CTL_EXIT_FAIL. */
 int ctl_fail(const char *op, const char *object, const char *why);
+/* write(2) all of p, again after EINTR and short writes: 0 or -errno
+ * (ctl_data.c). */
+int ctl_write_all(int fd, const char *p, size_t n);
 
 /* Commands. */
 int ctl_cmd_create(struct ctl *t, int argc, char **argv);

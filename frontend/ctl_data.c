@@ -25,7 +25,7 @@
 /* What a copy failed at, for the message. */
 enum copy_side { COPY_OK = 0, COPY_READ, COPY_WRITE };
 
-static int write_all(int fd, const char *p, size_t n)
+int ctl_write_all(int fd, const char *p, size_t n)
 {
 	while (n > 0) {
 		ssize_t w = write(fd, p, n);
@@ -57,7 +57,7 @@ static int copy_rw(int in, int out, enum copy_side *side)
 		}
 		if (n == 0)
 			return 0;
-		r = write_all(out, buf, (size_t)n);
+		r = ctl_write_all(out, buf, (size_t)n);
 		if (r < 0) {
 			*side = COPY_WRITE;
 			return r;

@@ -354,21 +354,6 @@ static void copy_winsize(int pty)
 		ioctl(pty, TIOCSWINSZ, &ws);
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* The data streams of one exec. */
 struct pump {
 	int in_fd;                  /* the command's stdin (or the pty), -1 */
@@ -395,7 +380,7 @@ static int pump_out(struct pump *p, int i)
 		return 0;
 	}
 	/* our reader may be gone (| head): keep draining, drop the data */
-	write_all(i == 0 ? STDOUT_FILENO : STDERR_FILENO, p->buf, (size_t)n);
+	ctl_write_all(i == 0 ? STDOUT_FILENO : STDERR_FILENO, p->buf, (size_t)n);
 	return 1;
 }
 
@@ -417,7 +402,7 @@ static void input_ended(struct pump *p)
 	if (tcgetattr(p->in_fd, &tio) == 0 && (tio.c_lflag & ICANON)) {
 		char eof[2] = { (char)tio.c_cc[VEOF], (char)tio.c_cc[VEOF] };
 
-		write_all(p->in_fd, eof, p->last && p->last != '\n' ? 2 : 1);
+		ctl_write_all(p->in_fd, eof, p->last && p->last != '\n' ? 2 : 1);
 	}
 }
 
