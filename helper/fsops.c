@@ -274,6 +274,19 @@ static int at_leaf(struct op_ctx *o, leaf_fn fn)
 }
 
 /* The same for PATH and PATH2 (rename, link). */
+/* Do two (checked) paths name the same directory string before their
+ * last component? */
+static int same_parent(const char *a, const char *b)
+{
+	const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+	size_t la = sa ? (size_t)(sa - a) : 0, lb = sb ? (size_t)(sb - b) : 0;
+
+	return la == lb && memcmp(a, b, la) == 0;
+}
+
+/* Two leaves; one resolution of their directory when it is the same
+ * string (a rename within a directory: one openat2, and both leaves are
+ * then in the very same directory, not two resolutions of one name). */
 static int at_two_leaves(struct op_ctx *o, unsigned int flags,
 			 int (*fn)(int, const char *, int, const char *,
 				   unsigned int))
@@ -284,12 +297,18 @@ static int at_two_leaves(struct op_ctx *o, unsigned int flags,
 	d1 = fs_parent(o, o->path, &l1);
 	if (d1 < 0)
 		return fs_fail(o, -d1);
-	d2 = fs_parent(o, o->path2, &l2);
+	if (same_parent(o->path, o->path2)) {
+		d2 = d1;
+		l2 = strrchr(o->path2, '/') ? strrchr(o->path2, '/') + 1 :
+					      o->path2;
+	} else {
+		d2 = fs_parent(o, o->path2, &l2);
+	}
 	if (d2 < 0)
 		err = fs_fail(o, -d2);
 	else if (fn(d1, l1, d2, l2, flags) < 0)
 		err = fs_fail(o, errno);
-	if (d2 >= 0)
+	if (d2 >= 0 && d2 != d1)
 		close(d2);
 	close(d1);
 	return err;
