@@ -721,6 +721,15 @@ static int http_exec(struct ctl *t, int argc, char **argv)
 	size_t inlen = 0;
 	int c, rc;
 
+	/* as over the helper (ctl_life.c): PROJECT first, then the options,
+	 * then "--" and the command; PROJECT stands in argv[0]'s place */
+	if (argc < 2 || argv[1][0] == '-') {
+		json_decref(env);
+		return usage_fail("exec PROJECT [--cwd DIR] [--env K=V]... -- CMD [ARG...]");
+	}
+	project = argv[1];
+	argc--;
+	argv++;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+", o, NULL)) != -1) {
 		if (c == 't') {
@@ -737,11 +746,10 @@ static int http_exec(struct ctl *t, int argc, char **argv)
 			return usage_fail("exec PROJECT [--cwd DIR] [--env K=V]... -- CMD [ARG...]");
 		}
 	}
-	if (argc - optind < 2) {
+	if (argc - optind < 1) {
 		json_decref(env);
 		return usage_fail("exec PROJECT [--cwd DIR] [--env K=V]... -- CMD [ARG...]");
 	}
-	project = argv[optind];
 	/* stdin goes along when it is not a terminal */
 	if (!isatty(0)) {
 		char buf[65536];
@@ -758,7 +766,7 @@ static int http_exec(struct ctl *t, int argc, char **argv)
 			inlen += (size_t)got;
 		}
 	}
-	req = json_pack("{s:o}", "argv", argv_array(argv + optind + 1, argc - optind - 1));
+	req = json_pack("{s:o}", "argv", argv_array(argv + optind, argc - optind));
 	if (json_array_size(env))
 		json_object_set(req, "env", env);
 	json_decref(env);

@@ -393,6 +393,11 @@ check "start: 200" [ "$st" = 200 ]
 st=$(req "$TOKL" POST "/v1/projects/$P/exec" -d '{"argv":["/bin/sh","-c","echo hi; cat; exit 3"],"stdin":"in"}')
 ok_if "exec: 200 with exit code and output" \
 	'[ "$st" = 200 ] && body_has "\"exit_code\":3" && body_has "\"stdout\":\"hi\\\\nin\""'
+printf '%s' "$TOKL" > "$T/tokl"
+out=$("$CTL" --url "$U" --token-file "$T/tokl" exec "$P" --cwd /tmp -- /bin/sh -c 'pwd; exit 4')
+rc=$?
+ok_if "corralctl --url exec: PROJECT, options, --, command; output and status ($out, $rc)" \
+	'[ "$out" = /tmp ] && [ "$rc" = 4 ]'
 check "exec with a bad body: 400" \
 	[ "$(req "$TOKL" POST "/v1/projects/$P/exec" -d '{"argv":[]}')" = 400 ]
 check "exec with bad base64 stdin: 400" \
