@@ -25,7 +25,9 @@
  * could ask for, nothing more.
  *
  * Each request is served by a child of the launcher, so a slow stop or a
- * long exec does not block others.  The launcher is a child subreaper and
+ * long exec does not block others.  That child is forked before its
+ * request comes and reads it from the channel itself (request_process),
+ * so no fork lies between a request and its answer.  The launcher is a child subreaper and
  * ignores SIGCHLD: the project inits whose starter exited are reparented
  * to it and reaped by the kernel.  It exits when every other end of the
  * channel is closed (the helper is gone); running projects stay, and a
