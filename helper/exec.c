@@ -177,14 +177,8 @@ fail:
 	_exit(126);
 }
 
-/*
- * Start E (see the top of this file): R waits, suspended, until E has
- * executed the command or failed.  E's stack is only ever used while R
- * is suspended; a page below it is made
- * inaccessible, so that an overflow ends E instead of writing over R's
- * memory.  (E needs a few KiB: execvp's search buffer is bounded by
- * PATH_MAX and NAME_MAX.)
- */
+/* E's stack: a few KiB are used (execvp's search buffer is bounded by
+ * PATH_MAX and NAME_MAX) */
 #define E_STACK (128 * 1024)
 
 /*
@@ -208,6 +202,12 @@ static int memory_sharing_safe(void)
 	return c == '0' || c == '2';
 }
 
+/*
+ * Start E (see the top of this file): R waits, suspended, until E has
+ * executed the command or failed.  E's stack is only ever used while R
+ * is suspended; a page below it is made inaccessible, so that an
+ * overflow ends E instead of writing over R's memory.
+ */
 static pid_t spawn_command(struct exec_args *a)
 {
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
