@@ -251,26 +251,51 @@ int cg_attach_self(const char *id)
 
 /* The project's processes (its pids hierarchy on v1): up to max of them
  * in out; returns how many there are, 0 when the cgroup does not exist,
- * -1 on error. */
+ * -1 on error.  Read with read(2) into a buffer on the stack, not stdio:
+ * exec calls this twice per request, and the allocation fopen makes
+ * would touch (and so copy) heap pages the request process shares with
+ * the launcher. */
 int cg_procs(const char *id, pid_t *out, int max)
 {
-	char path[256], line[32];
-	FILE *f;
-	int n = 0;
+	char path[256], buf[4096];
+	long v = 0;
+	int fd, n = 0, digits = 0;
 
 	cg_path(path, sizeof(path), H_PIDS, id, "cgroup.procs");
-	f = fopen(path, "re");
-	if (!f)
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
 		return errno == ENOENT ? 0 : -1;
-	while (fgets(line, sizeof(line), f)) {
-		long v = strtol(line, NULL, 10);
+	for (;;) {
+		ssize_t r = read(fd, buf, sizeof(buf));
 
-		if (v > 0 && n < max && out)
-			out[n] = (pid_t)v;
-		if (v > 0)
-			n++;
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			close(fd);
+			return -1;
+		}
+		/* one decimal pid per line; a line may span two reads */
+		for (ssize_t i = 0; i <= r; i++) {
+			if (i < r && buf[i] >= '0' && buf[i] <= '9') {
+				if (v < 0x7fffffff)
+					v = v * 10 + (buf[i] - '0');
+				digits++;
+				continue;
+			}
+			if (i == r && r > 0)
+				break;          /* the line goes on in the next read */
+			if (digits && v > 0) {
+				if (n < max && out)
+					out[n] = (pid_t)v;
+				n++;
+			}
+			v = 0;
+			digits = 0;
+		}
+		if (r == 0)
+			break;
 	}
-	fclose(f);
+	close(fd);
 	return n;
 }
 

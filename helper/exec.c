@@ -11,15 +11,28 @@
  *     (/proc/<init>/root/dev/pts/ptmx, a devpts the helper mounted on a
  *     read-only /dev the project cannot change), checked to be a pty
  *     master, and whose slave comes from TIOCGPTPEER, never from a path;
- *  3. R enters the init's pid namespace (for its children only) and forks
- *     the command ("E"), which joins the project's cgroups, enters the
- *     cgroup, ipc, uts, network and mount namespaces through the pidfd,
- *     takes the project's rlimits, uid, empty capability sets,
+ *  3. R enters the init's pid namespace (for its children only) and
+ *     starts the command ("E"), which joins the project's cgroups, enters
+ *     the cgroup, ipc, uts, network and mount namespaces through the
+ *     pidfd, takes the project's rlimits, uid, empty capability sets,
  *     no_new_privs and seccomp filter, closes every descriptor but stdio
  *     and executes the command;
  *  4. R replies with E's pid and its ends of stdio, then waits for E, the
  *     timeout and the connection: on timeout or hang-up E's process group
  *     is killed.  The second reply carries E's wait status.
+ *
+ * E is started the way posix_spawn starts a child: clone with CLONE_VM |
+ * CLONE_VFORK on a stack of its own, so R's page tables are not copied
+ * (and not copied-on-write afterwards) for a process that is about to
+ * replace its memory anyway.  R is suspended until E has called execve
+ * or exited, so the two never run at once on the shared memory; E is
+ * still a process of its own (its own descriptor table, credentials,
+ * namespaces, seccomp filter, signal handlers), and execve gives it a
+ * memory of its own before any code of the project runs.  Until then it
+ * runs only the code below, which calls no allocator: the credentials
+ * are switched with raw system calls (sandbox.c).  All signals are
+ * blocked around the clone, so that no handler of R can run in E before
+ * E has reset every disposition to the default.
  */
 #include "config.h"
 
@@ -31,6 +44,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -96,13 +110,26 @@ static int open_pty(pid_t init, uid_t uid, int *master, int *slave,
 	return 0;
 }
 
-/* E: from R's fork to execve; never returns. */
-static __attribute__((noreturn)) void exec_child(struct life_req *r,
-						 int pidfd, const int io[3],
-						 int tty, const char *cwd,
-						 char *const argv[],
-						 char *const envp[])
+/* What E is started with (it shares R's memory until its execve). */
+struct exec_args {
+	struct life_req *r;
+	int pidfd;
+	const int *io;
+	int tty;
+	const char *cwd;
+	char *const *argv;
+	char *const *envp;
+};
+
+/* E: from R's clone to execve; never returns. */
+static int exec_child(void *arg)
 {
+	const struct exec_args *a = arg;
+	struct life_req *r = a->r;
+	const int *io = a->io;
+	int pidfd = a->pidfd, tty = a->tty;
+	const char *cwd = a->cwd;
+	char *const *argv = a->argv;
 	struct life_err e = { 0, "" };
 	int errfd;
 
@@ -138,7 +165,8 @@ static __attribute__((noreturn)) void exec_child(struct life_req *r,
 		life_fail(&e, errno, "cd %.100s: %s", cwd, strerror(errno));
 		goto fail;
 	}
-	environ = (char **)envp;
+	/* execvp searches the PATH of environ; R puts its own back */
+	environ = (char **)a->envp;
 	execvp(argv[0], argv);
 	life_fail(&e, errno, "cannot execute %.100s: %s", argv[0],
 		  strerror(errno));
@@ -147,6 +175,75 @@ static __attribute__((noreturn)) void exec_child(struct life_req *r,
 fail:
 	dprintf(errfd, "corral: %s\n", e.msg);
 	_exit(126);
+}
+
+/* E's stack: a few KiB are used (execvp's search buffer is bounded by
+ * PATH_MAX and NAME_MAX) */
+#define E_STACK (128 * 1024)
+
+/*
+ * The shared memory must stay out of the project's reach while E runs
+ * on it as the project's uid.  The uid switch sets the memory's dumpable
+ * flag to fs.suid_dumpable: with 0 (the default) or 2 only a holder of
+ * CAP_SYS_PTRACE may trace E or read its memory.  With 1 (a debugging
+ * setting) a project process could, between E's setresuid and execve;
+ * E is then forked instead, with a copy of R's memory.
+ */
+static int memory_sharing_safe(void)
+{
+	int fd = open("/proc/sys/fs/suid_dumpable", O_RDONLY | O_CLOEXEC);
+	char c = 0;
+
+	if (fd < 0)
+		return 0;
+	if (read(fd, &c, 1) != 1)
+		c = 0;
+	close(fd);
+	return c == '0' || c == '2';
+}
+
+/*
+ * Start E (see the top of this file): R waits, suspended, until E has
+ * executed the command or failed.  E's stack is only ever used while R
+ * is suspended; a page below it is made inaccessible, so that an
+ * overflow ends E instead of writing over R's memory.
+ */
+static pid_t spawn_command(struct exec_args *a)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	char **env = environ;
+	sigset_t all, old;
+	char *stack;
+	pid_t pid;
+	int err;
+
+	if (!memory_sharing_safe()) {
+		pid = fork();
+		if (pid == 0)
+			exec_child(a);
+		return pid;
+	}
+	stack = mmap(NULL, pg + E_STACK, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
+		return -1;
+	if (mprotect(stack, pg, PROT_NONE) < 0) {
+		err = errno;
+		munmap(stack, pg + E_STACK);
+		errno = err;
+		return -1;
+	}
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	pid = clone(exec_child, stack + pg + E_STACK,
+		    CLONE_VM | CLONE_VFORK | SIGCHLD, a);
+	err = errno;
+	environ = env;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	/* the stack is left mapped: R ends with this request, and unmapping
+	 * memory E has used on another CPU would cost a TLB shootdown */
+	errno = err;
+	return pid;
 }
 
 static void close_all(int *fds, int n)
@@ -255,11 +352,10 @@ int life_exec(struct life_req *r, struct life_err *e)
 		life_fail(e, errno, "pid namespace: %s", strerror(errno));
 		goto fail;
 	}
-	pid = fork();
-	if (pid == 0)
-		exec_child(r, pidfd, theirs, tty, cwd, argv, envp);
+	pid = spawn_command(&(struct exec_args){ r, pidfd, theirs, tty, cwd,
+						 argv, envp });
 	if (pid < 0) {
-		life_fail(e, errno, "fork: %s", strerror(errno));
+		life_fail(e, errno, "clone: %s", strerror(errno));
 		goto fail;
 	}
 	close(pidfd);

@@ -25,7 +25,9 @@
  * could ask for, nothing more.
  *
  * Each request is served by a child of the launcher, so a slow stop or a
- * long exec does not block others.  The launcher is a child subreaper and
+ * long exec does not block others.  That child is forked before its
+ * request comes and reads it from the channel itself (request_process),
+ * so no fork lies between a request and its answer.  The launcher is a child subreaper and
  * ignores SIGCHLD: the project inits whose starter exited are reparented
  * to it and reaped by the kernel.  It exits when every other end of the
  * channel is closed (the helper is gone); running projects stay, and a
@@ -35,6 +37,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -443,7 +447,10 @@ void life_serve_request(const struct helper *h, int sock, const void *frame,
 	struct life_err e = { 0, "" };
 	int ret;
 
-	memset(&r, 0, sizeof(r));
+	/* every field but the output buffer (64 KiB, written before it is
+	 * sent): zeroing that would fault in 16 pages for nothing */
+	r.uid = 0;
+	r.project = NULL;
 	r.h = h;
 	r.sock = sock;
 	r.home_fd = -1;
@@ -476,43 +483,92 @@ void life_serve_request(const struct helper *h, int sock, const void *frame,
 		send_error(&r, &e);
 }
 
+/*
+ * A request process, forked ahead of its request: it reads the next
+ * request from the channel itself, tells the launcher it has one ('t'
+ * on its pipe: the launcher forks the next one), and serves it.  The
+ * fork, and the copy of the launcher's page tables it costs, are thus
+ * done while no request waits.  'x': the channel failed, the launcher
+ * ends; nothing (the pipe closed): the helper is gone, or this process
+ * was killed.
+ */
+static __attribute__((noreturn)) void request_process(const struct helper *h,
+						      int chan, int taken)
+{
+	static uint8_t buf[CRL_FRAME_MAX];
+	int fds[1] = { -1 };
+	unsigned int nfds = 0;
+	ssize_t n;
+
+	for (;;) {
+		nfds = 0;
+		n = crl_recv_frame(chan, buf, sizeof(buf), fds, 1, &nfds);
+		if (n == 0)
+			_exit(0);       /* the helper is gone */
+		if (n < 0) {
+			if (n == CRL_E_IO && errno != EINTR) {
+				(void)!write(taken, "x", 1);
+				_exit(1);
+			}
+			continue;
+		}
+		if (nfds == 1)
+			break;
+		for (unsigned int i = 0; i < nfds; i++)
+			close(fds[i]);
+	}
+	(void)!write(taken, "t", 1);
+	close(taken);
+	close(chan);
+	signal(SIGCHLD, SIG_DFL);
+	life_serve_request(h, fds[0], buf, (size_t)n);
+	_exit(0);
+}
+
 static __attribute__((noreturn)) void launcher_main(const struct helper *h,
 						    int chan)
 {
-	static uint8_t buf[CRL_FRAME_MAX];
-
 	/* never executes anything itself; the project processes set it too */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		_exit(1);
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	signal(SIGCHLD, SIG_IGN);       /* children reaped by the kernel */
 	signal(SIGPIPE, SIG_IGN);
+	/* the start-up (policy, seccomp filters) left many small freed
+	 * chunks; merged once here, not again by every request process at
+	 * its first larger allocation (touching, and so copying, each page
+	 * of the heap they lie on) */
+	malloc_trim(0);
 	for (;;) {
-		int fds[1] = { -1 };
-		unsigned int nfds = 0;
-		ssize_t n = crl_recv_frame(chan, buf, sizeof(buf), fds, 1, &nfds);
+		struct pollfd p = { .fd = chan, .events = 0 };
+		int tp[2];
+		char c = 0;
 		pid_t pid;
 
-		if (n == 0)
-			_exit(0);       /* the helper is gone */
-		if (n < 0) {
-			if (n == CRL_E_IO && errno != EINTR)
-				_exit(1);
-			continue;
-		}
-		if (nfds != 1) {
-			for (unsigned int i = 0; i < nfds; i++)
-				close(fds[i]);
+		if (pipe2(tp, O_CLOEXEC) < 0) {
+			sleep_ms(10);
 			continue;
 		}
 		pid = fork();
 		if (pid == 0) {
-			close(chan);
-			signal(SIGCHLD, SIG_DFL);
-			life_serve_request(h, fds[0], buf, (size_t)n);
-			_exit(0);
+			close(tp[0]);
+			request_process(h, chan, tp[1]);
 		}
-		close(fds[0]);
+		close(tp[1]);
+		if (pid > 0)
+			while (read(tp[0], &c, 1) < 0 && errno == EINTR)
+				;
+		close(tp[0]);
+		if (c == 't')
+			continue;
+		if (c == 'x')
+			_exit(1);
+		/* no request taken: the helper is gone (every other end of
+		 * the channel closed), or the fork failed or the process was
+		 * killed; then try again, without spinning */
+		if (poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR)))
+			_exit(0);
+		sleep_ms(10);
 	}
 }
 

@@ -46,7 +46,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/capability.h>
+#include <linux/capability.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -548,31 +548,45 @@ void sandbox_rlimits(const struct crl_policy *p)
  * The project's identity: its uid and gid, no supplementary group, no
  * capability in any set (bounding and ambient included), no_new_privs,
  * then the seccomp filter.  Each step is read back.
+ *
+ * Raw system calls only, no allocation: an exec'd command runs this on
+ * the memory it shares with its launcher child until its execve
+ * (exec.c).  They act on the calling thread alone, which is the whole
+ * process here (the init and every command are single-threaded).
  */
 int sandbox_drop(uid_t uid, struct life_err *e)
 {
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0,
+	};
+	struct __user_cap_data_struct caps[_LINUX_CAPABILITY_U32S_3];
 	gid_t gid = (gid_t)uid, rg, eg, sg;
 	uid_t ru, eu, su;
-	cap_t none;
 	int r;
 
-	for (int c = 0; prctl(PR_CAPBSET_READ, c, 0, 0, 0) >= 0; c++)
-		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0)
+	/* only what is in the bounding set is dropped (the helper keeps
+	 * nine); the whole set is read back below */
+	for (int c = 0; (r = prctl(PR_CAPBSET_READ, c, 0, 0, 0)) >= 0; c++)
+		if (r == 1 && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0)
 			return life_fail(e, errno, "bounding set: %s", strerror(errno));
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 ||
-	    setgroups(0, NULL) < 0 ||
-	    setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
+	    syscall(SYS_setgroups, 0, NULL) < 0 ||
+	    syscall(SYS_setresgid, gid, gid, gid) < 0 ||
+	    syscall(SYS_setresuid, uid, uid, uid) < 0)
 		return life_fail(e, errno, "uid switch: %s", strerror(errno));
-	none = cap_init();
-	r = none ? cap_set_proc(none) : -1;
-	if (none)
-		cap_free(none);
-	if (r < 0)
+	memset(caps, 0, sizeof(caps));
+	if (syscall(SYS_capset, &hdr, caps) < 0)
 		return life_fail(e, errno, "capabilities: %s", strerror(errno));
 	if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0 ||
 	    ru != uid || eu != uid || su != uid || rg != gid || eg != gid ||
 	    sg != gid || getgroups(0, NULL) != 0)
 		return life_fail(e, EPERM, "the uid switch did not stick");
+	memset(caps, 0xff, sizeof(caps));
+	if (syscall(SYS_capget, &hdr, caps) < 0)
+		return life_fail(e, errno, "capabilities: %s", strerror(errno));
+	for (int i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+		if (caps[i].effective || caps[i].permitted || caps[i].inheritable)
+			return life_fail(e, EPERM, "capabilities not empty");
 	/* the ambient set is a subset of permitted and inheritable, both
 	 * empty now; the bounding set is read back bit by bit */
 	for (int c = 0; (r = prctl(PR_CAPBSET_READ, c, 0, 0, 0)) >= 0; c++)

@@ -110,6 +110,17 @@ int project_seccomp_prepare(const struct crl_policy *p, char *why,
 		snprintf(why, whylen, "seccomp_init failed");
 		return -1;
 	}
+	/* a binary tree on the system call number instead of a chain of
+	 * compares: the same decisions, in a few steps.  It matters at every
+	 * load too: the kernel runs the filter for each system call number
+	 * when it attaches it (to cache the always-allowed ones), with
+	 * interrupts off, once per project process. */
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) != 0) {
+		crl_seccomp_profile_free(&prof);
+		seccomp_release(ctx);
+		snprintf(why, whylen, "libseccomp cannot build a binary tree");
+		return -1;
+	}
 	for (unsigned int i = 0; i < prof.n && r == 0; i++) {
 		const struct crl_sc_rule *rule = &prof.rule[i];
 		int nr = rule->action == CRL_SC_EPERM_IOCTL ? SCMP_SYS(ioctl) :
