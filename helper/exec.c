@@ -298,6 +298,53 @@ static int wait_command(struct life_req *r, pid_t pid, uint32_t timeout)
 	return status;
 }
 
+/* The command's stdio, opened here: a pty whose slave is its 0, 1 and 2,
+ * or three pipes.  ours[] gets the client's ends; returns how many, or -1
+ * with everything closed. */
+static int open_stdio(struct life_req *r, pid_t init, int tty, int ours[3],
+		      int theirs[3], struct life_err *e)
+{
+	int pp[2];
+
+	if (tty) {
+		if (open_pty(init, r->uid, &ours[0], &theirs[0], e) < 0) {
+			close_all(ours, 1);
+			close_all(theirs, 1);
+			return -1;
+		}
+		theirs[1] = theirs[2] = theirs[0];
+		return 1;
+	}
+	for (int i = 0; i < 3; i++) {
+		if (pipe2(pp, O_CLOEXEC) < 0) {
+			close_all(ours, 3);
+			close_all(theirs, 3);
+			return life_fail(e, errno, "pipe: %s", strerror(errno));
+		}
+		ours[i] = i == 0 ? pp[1] : pp[0];
+		theirs[i] = i == 0 ? pp[0] : pp[1];
+	}
+	return 3;
+}
+
+/* One exec reply: a u32 attribute (PID, then EXIT), descriptors with the
+ * first.  Returns what crl_send_frame returns, or -1. */
+static int exec_reply(struct life_req *r, enum crl_attr_type a, uint32_t v,
+		      const int *fds, unsigned int nfds)
+{
+	struct crl_enc enc;
+	ssize_t len;
+
+	crl_enc_init(&enc, r->out, sizeof(r->out),
+		     (uint16_t)(r->m->type | CRL_MSG_REPLY), r->m->request_id);
+	crl_put_u32(&enc, a, v);
+	len = crl_enc_finish(&enc);
+	if (len < 0)
+		return -1;
+	return crl_send_frame(r->sock, r->out, (size_t)len, fds, nfds) < 0 ?
+	       -1 : 0;
+}
+
 int life_exec(struct life_req *r, struct life_err *e)
 {
 	const struct crl_policy *p = r->h->policy;
@@ -308,11 +355,9 @@ int life_exec(struct life_req *r, struct life_err *e)
 	int tty = (flags & CRL_EXEC_TTY) != 0;
 	const char *cwd = crl_msg_str(r->m, CRL_A_CWD);
 	int ours[3] = { -1, -1, -1 }, theirs[3] = { -1, -1, -1 };
-	int pidfd, pp[2], nours;
+	int pidfd, nours;
 	struct crl_list l;
-	struct crl_enc enc;
 	pid_t init = 0, pid;
-	ssize_t len;
 
 	if (flags & ~CRL_EXEC_TTY)
 		return life_fail(e, EINVAL, "unknown exec flags");
@@ -331,59 +376,31 @@ int life_exec(struct life_req *r, struct life_err *e)
 	pidfd = hold_init(r->project, &init, e);
 	if (pidfd < 0)
 		return -1;
-	if (tty) {
-		if (open_pty(init, r->uid, &ours[0], &theirs[0], e) < 0)
-			goto fail;
-		theirs[1] = theirs[2] = theirs[0];
-		nours = 1;
-	} else {
-		for (int i = 0; i < 3; i++) {
-			if (pipe2(pp, O_CLOEXEC) < 0) {
-				life_fail(e, errno, "pipe: %s", strerror(errno));
-				goto fail;
-			}
-			ours[i] = i == 0 ? pp[1] : pp[0];
-			theirs[i] = i == 0 ? pp[0] : pp[1];
-		}
-		nours = 3;
+	nours = open_stdio(r, init, tty, ours, theirs, e);
+	if (nours < 0) {
+		close(pidfd);
+		return -1;
 	}
 	/* only R's children land in the project's pid namespace */
-	if (setns(pidfd, CLONE_NEWPID) < 0) {
+	pid = -1;
+	if (setns(pidfd, CLONE_NEWPID) < 0)
 		life_fail(e, errno, "pid namespace: %s", strerror(errno));
-		goto fail;
-	}
-	pid = spawn_command(&(struct exec_args){ r, pidfd, theirs, tty, cwd,
-						 argv, envp });
-	if (pid < 0) {
+	else if ((pid = spawn_command(&(struct exec_args){ r, pidfd, theirs,
+				tty, cwd, argv, envp })) < 0)
 		life_fail(e, errno, "clone: %s", strerror(errno));
-		goto fail;
-	}
 	close(pidfd);
 	if (tty)
 		theirs[1] = theirs[2] = -1;
 	close_all(theirs, 3);
-	crl_enc_init(&enc, r->out, sizeof(r->out),
-		     (uint16_t)(r->m->type | CRL_MSG_REPLY), r->m->request_id);
-	crl_put_u32(&enc, CRL_A_PID, (uint32_t)pid);
-	len = crl_enc_finish(&enc);
-	if (len < 0 || crl_send_frame(r->sock, r->out, (size_t)len, ours,
-				      (unsigned int)nours) < 0) {
+	if (pid < 0) {
+		close_all(ours, 3);
+		return -1;
+	}
+	if (exec_reply(r, CRL_A_PID, (uint32_t)pid, ours,
+		       (unsigned int)nours) < 0)
 		kill(pid, SIGKILL);
-	}
 	close_all(ours, 3);
-	crl_enc_init(&enc, r->out, sizeof(r->out),
-		     (uint16_t)(r->m->type | CRL_MSG_REPLY), r->m->request_id);
-	crl_put_u32(&enc, CRL_A_EXIT,
-		    (uint32_t)wait_command(r, pid, crl_msg_u32(r->m, CRL_A_TIMEOUT)));
-	len = crl_enc_finish(&enc);
-	if (len > 0)
-		(void)crl_send_frame(r->sock, r->out, (size_t)len, NULL, 0);
+	(void)exec_reply(r, CRL_A_EXIT, (uint32_t)wait_command(r, pid,
+			 crl_msg_u32(r->m, CRL_A_TIMEOUT)), NULL, 0);
 	return 0;
-fail:
-	close(pidfd);
-	if (tty)
-		theirs[1] = theirs[2] = -1;
-	close_all(ours, 3);
-	close_all(theirs, 3);
-	return -1;
 }

@@ -729,6 +729,61 @@ static void report(int fd, const struct life_err *e)
 	(void)n;
 }
 
+/* Descriptors 0, 1 and 2 on /dev/null: 0, or -1 with errno. */
+static int stdio_to_null(void)
+{
+	int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (nul < 0 || dup2(nul, 0) < 0 || dup2(nul, 1) < 0 ||
+	    dup2(nul, 2) < 0)
+		return -1;
+	close(nul);
+	return 0;
+}
+
+/* In the init, as root still: its cgroups, the root it will see, the
+ * hostname, the network, the limits, then the project's uid without
+ * capabilities.  0, or -1 with the reason in e. */
+static int init_sandbox(struct life_req *r, int go, struct host_fds *f,
+			struct life_err *e)
+{
+	const struct crl_policy *p = r->h->policy;
+	char host[65];
+
+	/* into the project's cgroups first, before anything else runs */
+	if (cg_attach_self(r->project) < 0)
+		return life_fail(e, errno, "cgroup: %s", strerror(errno));
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		return life_fail(e, errno, "cgroup namespace: %s",
+				 strerror(errno));
+	if (host_fds_open(r, f, e) < 0)
+		return -1;
+	close(r->home_fd);
+	if (build_root(p, f, e) < 0)
+		return -1;
+	host_fds_close(f);
+	/* no descriptor of the helper's stays, its stdio included */
+	if (stdio_to_null() < 0)
+		return life_fail(e, errno, "/dev/null: %s", strerror(errno));
+	if (crl_policy_hostname(p, r->project, host, sizeof(host)) < 0 ||
+	    sethostname(host, strlen(host)) < 0)
+		return life_fail(e, errno, "hostname: %s", strerror(errno));
+	if (net_loopback_up(e) < 0)
+		return -1;
+	if (go >= 0) {
+		char c = 0;
+
+		/* the launcher's child has made the veth pair by now */
+		if (read(go, &c, 1) != 1 || c != 'v')
+			_exit(1);
+		close(go);
+		if (net_veth_inside(p, r->uid, e) < 0)
+			return -1;
+	}
+	sandbox_rlimits(p);
+	return sandbox_drop(r->uid, e);
+}
+
 /* The init, from the launcher child's fork to the command's start. */
 static __attribute__((noreturn)) void init_main(struct life_req *r,
 						int go, int ready,
@@ -736,10 +791,8 @@ static __attribute__((noreturn)) void init_main(struct life_req *r,
 						char *const envp[])
 {
 	static struct host_fds hf;
-	struct host_fds *f = &hf;
 	const struct crl_policy *p = r->h->policy;
 	struct life_err e = { 0, "" };
-	char host[65];
 	int keep[32], nkeep = 0, xp[2];
 	sigset_t set;
 	pid_t cmd;
@@ -755,51 +808,7 @@ static __attribute__((noreturn)) void init_main(struct life_req *r,
 	/* SIGTERM, SIGINT, SIGHUP must reach the init to be passed on; a
 	 * write to a pipe whose reader died (the launcher's child) ends it */
 	signals_default();
-	/* into the project's cgroups first, before anything else runs */
-	if (cg_attach_self(r->project) < 0) {
-		life_fail(&e, errno, "cgroup: %s", strerror(errno));
-		goto fail;
-	}
-	if (unshare(CLONE_NEWCGROUP) < 0) {
-		life_fail(&e, errno, "cgroup namespace: %s", strerror(errno));
-		goto fail;
-	}
-	if (host_fds_open(r, f, &e) < 0)
-		goto fail;
-	close(r->home_fd);
-	if (build_root(p, f, &e) < 0)
-		goto fail;
-	host_fds_close(f);
-	/* no descriptor of the helper's stays, its stdio included */
-	{
-		int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-		if (nul < 0 || dup2(nul, 0) < 0 || dup2(nul, 1) < 0 ||
-		    dup2(nul, 2) < 0) {
-			life_fail(&e, errno, "/dev/null: %s", strerror(errno));
-			goto fail;
-		}
-		close(nul);
-	}
-	if (crl_policy_hostname(p, r->project, host, sizeof(host)) < 0 ||
-	    sethostname(host, strlen(host)) < 0) {
-		life_fail(&e, errno, "hostname: %s", strerror(errno));
-		goto fail;
-	}
-	if (net_loopback_up(&e) < 0)
-		goto fail;
-	if (go >= 0) {
-		char c = 0;
-
-		/* the launcher's child has made the veth pair by now */
-		if (read(go, &c, 1) != 1 || c != 'v')
-			_exit(1);
-		close(go);
-		if (net_veth_inside(p, r->uid, &e) < 0)
-			goto fail;
-	}
-	sandbox_rlimits(p);
-	if (sandbox_drop(r->uid, &e) < 0)
+	if (init_sandbox(r, go, &hf, &e) < 0)
 		goto fail;
 	if (pipe2(xp, O_CLOEXEC) < 0) {
 		life_fail(&e, errno, "pipe: %s", strerror(errno));
@@ -814,12 +823,9 @@ static __attribute__((noreturn)) void init_main(struct life_req *r,
 	signal(SIGCHLD, on_signal);
 	cmd = fork();
 	if (cmd == 0) {
-		int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
-
 		signals_default();
 		setsid();
-		if (nul < 0 || dup2(nul, 0) < 0 || dup2(nul, 1) < 0 ||
-		    dup2(nul, 2) < 0 || chdir(p->home_mount) < 0) {
+		if (stdio_to_null() < 0 || chdir(p->home_mount) < 0) {
 			life_fail(&e, errno, "command set-up: %s", strerror(errno));
 		} else {
 			keep[0] = xp[1];
