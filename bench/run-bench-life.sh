@@ -35,7 +35,7 @@ export top_srcdir="$top" top_builddir="$build"
 . "$top/tests/integration/life-lib.sh"
 LIFE_MEMORY=512M LIFE_PIDS=1024 LIFE_TMP_SIZE=64M
 life_world
-start_life_helper "$T/helper.log" || { echo "run-bench-life.sh: the helper did not start" >&2; exit 2; }
+start_helper "$T/helper.log" || { echo "run-bench-life.sh: the helper did not start" >&2; exit 2; }
 new_project || { echo "run-bench-life.sh: create failed" >&2; exit 2; }
 
 echo "# corral-helper $(git -C "$top" describe --always --dirty 2>/dev/null || echo '?'), $(nproc) CPUs, $(uname -r), $("$BWRAP" --version)"

@@ -94,17 +94,6 @@ EOP
 
 ctl() { "$CTL_BIN" --helper "$SOCK" "$@"; }
 
-# start_life_helper LOG: start_helper, then wait until the helper answers
-# (its socket file appears at bind(), a moment before it listens)
-start_life_helper() {
-	start_helper "$1" || return 1
-	for _ in $(seq 100); do
-		ctl ping >/dev/null 2>&1 && return 0
-		sleep 0.05
-	done
-	echo "# the helper does not answer on $SOCK"
-	return 1
-}
 new_uuid() { cat /proc/sys/kernel/random/uuid; }
 
 # new_project: create a project, put the probe in its home; sets P and PU

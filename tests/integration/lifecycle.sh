@@ -11,7 +11,7 @@ require_root
 require_life_features
 
 life_world
-start_life_helper "$T/helper.log" || { not_ok "helper starts"; finish; }
+start_helper "$T/helper.log" || { not_ok "helper starts"; finish; }
 trap 'show_helper_log; life_cleanup; cleanup' EXIT
 
 new_project || { not_ok "create a project"; finish; }
@@ -223,7 +223,7 @@ echo "# helper $HELPER_PID killed with SIGKILL"
 echo "# after: A's processes: $(echo $(uid_pids "$AU"))"
 check "the project outlives its helper" test -n "$(uid_pids "$AU")"
 rm -f "$SOCK"
-start_life_helper "$T/helper2.log" || not_ok "a new helper starts"
+start_helper "$T/helper2.log" || not_ok "a new helper starts"
 check "the new helper sees A running" expect_line "running: yes" \
 	sh -c "\"$CTL_BIN\" --helper \"$SOCK\" status $A | head -1"
 check "the new helper stops A" ctl stop "$A" --grace 1

@@ -10,7 +10,7 @@ require_root
 require_life_features
 
 life_world
-start_life_helper "$T/helper.log" || { not_ok "helper starts"; finish; }
+start_helper "$T/helper.log" || { not_ok "helper starts"; finish; }
 trap 'show_helper_log; life_cleanup; cleanup' EXIT
 
 new_project || { not_ok "create a project"; finish; }
