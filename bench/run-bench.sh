@@ -25,7 +25,7 @@ if [ ! -f "$build/Makefile" ]; then
 	(cd "$build" && "$top/configure" --enable-werror > configure.log) ||
 		{ echo "run-bench.sh: configure failed, see $build/configure.log" >&2; exit 2; }
 fi
-make -s -C "$build" -j"$(nproc)" helper/corral-helper bench/bench-fsops ||
+make -s -C "$build" -j"$(nproc)" helper/corral-helper frontend/corralctl bench/bench-fsops ||
 	{ echo "run-bench.sh: build failed" >&2; exit 2; }
 
 export top_srcdir="$top" top_builddir="$build"
