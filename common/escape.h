@@ -20,6 +20,8 @@
 char *crl_escape(const void *s, size_t len, char out[CRL_ESCAPE_OUT_MAX]);
 /* The same for a NUL-terminated string (NULL gives "-"). */
 char *crl_escape_str(const char *s, char out[CRL_ESCAPE_OUT_MAX]);
+/* crl_escape_str() that returns the length written (before the NUL). */
+size_t crl_escape_str_len(const char *s, char out[CRL_ESCAPE_OUT_MAX]);
 /* For a terminal: only control bytes, DEL, non-ASCII and backslash are
  * written as \xHH; spaces and punctuation stay readable. */
 char *crl_escape_text(const char *s, char out[CRL_ESCAPE_OUT_MAX]);

@@ -25,7 +25,18 @@
 
 static int to_stderr;            /* --log-stderr */
 static int syslog_up;            /* _PATH_LOG accepted a connection */
-static pid_t my_pid;             /* for the stderr copy's prefix */
+/* The stderr copy's prefix, "corral-helper[PID]: ", as glibc's
+ * LOG_PERROR writes it; made again in each connection process. */
+static char prefix[40];
+static size_t prefix_len;
+
+static void set_prefix(void)
+{
+	int n = snprintf(prefix, sizeof(prefix), "corral-helper[%d]: ",
+			 (int)getpid());
+
+	prefix_len = n > 0 && (size_t)n < sizeof(prefix) ? (size_t)n : 0;
+}
 
 /* Can syslog(3) deliver?  When nothing listens on _PATH_LOG, glibc tries
  * to connect again on every line (three system calls each time, and the
@@ -51,7 +62,7 @@ void audit_open(int log_stderr)
 	 * time zone once here instead of on the first line */
 	tzset();
 	to_stderr = log_stderr;
-	my_pid = getpid();
+	set_prefix();
 	openlog("corral-helper", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
 	syslog_up = syslog_probe();
 	if (!syslog_up)
@@ -62,29 +73,62 @@ void audit_open(int log_stderr)
 
 void audit_reopen(void)
 {
-	my_pid = getpid();
+	set_prefix();
 	if (!syslog_up)
 		syslog_up = syslog_probe();
 }
 
+/* A line built by appending, without printf (this runs once per
+ * request), behind room for the stderr copy's prefix; one byte is kept
+ * for the NUL and one for the stderr copy's newline. */
+struct line {
+	char buf[sizeof(prefix) + AUDIT_LINE_MAX + 1];
+	size_t len;
+};
+
+static void add_n(struct line *l, const char *s, size_t n)
+{
+	size_t room = sizeof(l->buf) - 2 - l->len;
+
+	if (n > room)
+		n = room;
+	memcpy(l->buf + l->len, s, n);
+	l->len += n;
+	l->buf[l->len] = '\0';
+}
+
+static void add_str(struct line *l, const char *s)
+{
+	add_n(l, s, strlen(s));
+}
+
+/* The prefix first: the line proper starts at l->buf + prefix_len. */
+static void line_start(struct line *l)
+{
+	l->len = 0;
+	add_n(l, prefix, prefix_len);
+}
+
 /* One line to syslog and, with --log-stderr, to stderr in one write(2), in
  * the form glibc's LOG_PERROR gives it. */
-static void emit(int prio, const char *line)
+static void emit(int prio, struct line *l)
 {
-	char buf[AUDIT_LINE_MAX + 64];
-	size_t n, len;
-
 	if (syslog_up)
-		syslog(prio, "%s", line);
+		syslog(prio, "%s", l->buf + prefix_len);
 	if (!to_stderr)
 		return;
-	n = (size_t)snprintf(buf, sizeof(buf), "corral-helper[%d]: ", (int)my_pid);
-	len = strlen(line);
-	if (len > sizeof(buf) - 1 - n)
-		len = sizeof(buf) - 1 - n;
-	memcpy(buf + n, line, len);
-	buf[n + len] = '\n';
-	(void)!write(STDERR_FILENO, buf, n + len + 1);
+	l->buf[l->len] = '\n';
+	(void)!write(STDERR_FILENO, l->buf, l->len + 1);
+	l->buf[l->len] = '\0';
+}
+
+static void emit_str(int prio, const char *text)
+{
+	static struct line l;
+
+	line_start(&l);
+	add_str(&l, text);
+	emit(prio, &l);
 }
 
 void audit_peer(uid_t uid, pid_t pid, const char *op, const char *result,
@@ -95,24 +139,7 @@ void audit_peer(uid_t uid, pid_t pid, const char *op, const char *result,
 	snprintf(line, sizeof(line), "op=%s peer_uid=%u peer_pid=%d result=%s "
 		 "errno=%d detail=%s", op, (unsigned int)uid, (int)pid, result,
 		 err, crl_escape_str(detail, esc));
-	emit(LOG_NOTICE, line);
-}
-
-/* A line built by appending, without printf: this runs once per request. */
-struct line {
-	char buf[AUDIT_LINE_MAX];
-	size_t len;                   /* < sizeof(buf): room for the NUL */
-};
-
-static void add_str(struct line *l, const char *s)
-{
-	size_t n = strlen(s), room = sizeof(l->buf) - 1 - l->len;
-
-	if (n > room)
-		n = room;
-	memcpy(l->buf + l->len, s, n);
-	l->len += n;
-	l->buf[l->len] = '\0';
+	emit_str(LOG_NOTICE, line);
 }
 
 static void add_num(struct line *l, long long v)
@@ -134,13 +161,15 @@ static void add_num(struct line *l, long long v)
 static void add_esc(struct line *l, const char *key, const char *val)
 {
 	char esc[CRL_ESCAPE_OUT_MAX];
+	size_t n;
 
 	if (!key || !val)
 		return;
 	add_str(l, " ");
 	add_str(l, key);
 	add_str(l, "=");
-	add_str(l, crl_escape_str(val, esc));
+	n = crl_escape_str_len(val, esc);
+	add_n(l, esc, n);
 }
 
 /*
@@ -152,7 +181,7 @@ void audit_request(const struct conn *c, const struct audit_rec *r)
 {
 	static struct line l;
 
-	l.len = 0;
+	line_start(&l);
 	add_str(&l, "op=");
 	add_str(&l, r->op);
 	add_str(&l, " peer_uid=");
@@ -172,7 +201,7 @@ void audit_request(const struct conn *c, const struct audit_rec *r)
 	}
 	if (r->key)             /* an absent extra value shows as "-" */
 		add_esc(&l, r->key, r->val ? r->val : "-");
-	emit(LOG_NOTICE, l.buf);
+	emit(LOG_NOTICE, &l);
 }
 
 void audit_conn(const struct conn *c, const char *op, const char *result,
@@ -191,7 +220,7 @@ static void vlog(int prio, const char *fmt, va_list ap)
 	char line[AUDIT_LINE_MAX];
 
 	vsnprintf(line, sizeof(line), fmt, ap);
-	emit(prio, line);
+	emit_str(prio, line);
 }
 
 void log_error(const char *fmt, ...)

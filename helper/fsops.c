@@ -443,27 +443,41 @@ int op_fs_utimes(struct op_ctx *o)
 	return at_leaf(o, utimes_at);
 }
 
-static int stat_at(struct op_ctx *o, int dfd, const char *leaf)
+static void put_stat(struct op_ctx *o, const struct stat *st)
 {
-	struct stat st;
-
-	if (fstatat(dfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return fs_fail(o, errno);
-	crl_put_u32(&o->enc, CRL_A_FILE_TYPE, fs_file_type(st.st_mode));
-	crl_put_u32(&o->enc, CRL_A_MODE, st.st_mode & 07777);
-	crl_put_u32(&o->enc, CRL_A_UID, st.st_uid);
-	crl_put_u32(&o->enc, CRL_A_GID, st.st_gid);
-	crl_put_u64(&o->enc, CRL_A_SIZE, st.st_size < 0 ? 0 :
-		    (uint64_t)st.st_size);
-	crl_put_u32(&o->enc, CRL_A_NLINK, st.st_nlink > UINT32_MAX ?
-		    UINT32_MAX : (uint32_t)st.st_nlink);
-	crl_put_u64(&o->enc, CRL_A_ATIME, fs_time_ns(&st.st_atim));
-	crl_put_u64(&o->enc, CRL_A_MTIME, fs_time_ns(&st.st_mtim));
-	crl_put_u64(&o->enc, CRL_A_CTIME, fs_time_ns(&st.st_ctim));
-	return 0;
+	crl_put_u32(&o->enc, CRL_A_FILE_TYPE, fs_file_type(st->st_mode));
+	crl_put_u32(&o->enc, CRL_A_MODE, st->st_mode & 07777);
+	crl_put_u32(&o->enc, CRL_A_UID, st->st_uid);
+	crl_put_u32(&o->enc, CRL_A_GID, st->st_gid);
+	crl_put_u64(&o->enc, CRL_A_SIZE, st->st_size < 0 ? 0 :
+		    (uint64_t)st->st_size);
+	crl_put_u32(&o->enc, CRL_A_NLINK, st->st_nlink > UINT32_MAX ?
+		    UINT32_MAX : (uint32_t)st->st_nlink);
+	crl_put_u64(&o->enc, CRL_A_ATIME, fs_time_ns(&st->st_atim));
+	crl_put_u64(&o->enc, CRL_A_MTIME, fs_time_ns(&st->st_mtim));
+	crl_put_u64(&o->enc, CRL_A_CTIME, fs_time_ns(&st->st_ctim));
 }
 
+/*
+ * The whole path in one openat2: with O_PATH|O_NOFOLLOW a symbolic link
+ * as the last component is opened itself (openat2(2)), so the fstat of
+ * that descriptor is an lstat, and every component before it is held to
+ * the same rules as everywhere else.  A mount point as the last component
+ * fails with EXDEV, like one on the way.
+ */
 int op_fs_stat(struct op_ctx *o)
 {
-	return at_leaf(o, stat_at);
+	struct stat st;
+	int fd = fs_openat(o->home.fd, o->path, O_PATH | O_NOFOLLOW, 0), r;
+
+	if (fd < 0)
+		return fs_fail(o, -fd);
+	r = fstat(fd, &st);
+	if (r < 0)
+		r = errno;
+	close(fd);
+	if (r)
+		return fs_fail(o, r);
+	put_stat(o, &st);
+	return 0;
 }
