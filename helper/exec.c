@@ -255,7 +255,8 @@ static void close_all(int *fds, int n)
 		}
 }
 
-/* After the first reply: wait for E, the timeout, or the client. */
+/* After the first reply: wait for E, the timeout, or the client (its
+ * connection, or the connection process, gone). */
 static int wait_command(struct life_req *r, pid_t pid, uint32_t timeout)
 {
 	struct timespec t0, now;
@@ -263,9 +264,10 @@ static int wait_command(struct life_req *r, pid_t pid, uint32_t timeout)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		struct pollfd p[2] = {
+		struct pollfd p[3] = {
 			{ .fd = efd, .events = POLLIN },
 			{ .fd = r->sock, .events = 0 },
+			{ .fd = r->conn, .events = 0 },
 		};
 		int wait_ms = -1, n;
 
@@ -278,14 +280,16 @@ static int wait_command(struct life_req *r, pid_t pid, uint32_t timeout)
 			wait_ms = el >= (long long)timeout * 1000 ? 0 :
 				(int)((long long)timeout * 1000 - el);
 		}
-		n = poll(p, efd >= 0 ? 2 : 1, wait_ms);
+		n = poll(p, efd >= 0 ? 3 : 1, wait_ms);
 		if (efd < 0)
 			break;          /* no pidfd: just wait below */
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (p[0].revents)
 			break;
-		if (!killed && (n == 0 || (p[1].revents & (POLLHUP | POLLERR)))) {
+		if (!killed && (n == 0 ||
+				((p[1].revents | p[2].revents) &
+				 (POLLHUP | POLLERR)))) {
 			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 			killed = 1;
@@ -341,8 +345,7 @@ static int exec_reply(struct life_req *r, enum crl_attr_type a, uint32_t v,
 	len = crl_enc_finish(&enc);
 	if (len < 0)
 		return -1;
-	return crl_send_frame(r->sock, r->out, (size_t)len, fds, nfds) < 0 ?
-	       -1 : 0;
+	return life_send(r, (size_t)len, fds, nfds) < 0 ? -1 : 0;
 }
 
 int life_exec(struct life_req *r, struct life_err *e)
@@ -400,6 +403,7 @@ int life_exec(struct life_req *r, struct life_err *e)
 		       (unsigned int)nours) < 0)
 		kill(pid, SIGKILL);
 	close_all(ours, 3);
+	life_release(r);        /* the launcher forks the next one now */
 	(void)exec_reply(r, CRL_A_EXIT, (uint32_t)wait_command(r, pid,
 			 crl_msg_u32(r->m, CRL_A_TIMEOUT)), NULL, 0);
 	return 0;

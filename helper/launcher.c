@@ -16,8 +16,14 @@
  * The channel.  A private SOCK_SEQPACKET socketpair made before the fork;
  * the launcher keeps one end, connection processes inherit the other.
  * A request is one datagram: the client's request frame exactly as the
- * connection process received and checked it, plus one descriptor, the
- * end of a fresh socketpair on which the launcher answers.  The launcher
+ * connection process received and checked it, plus two descriptors: the
+ * end of a fresh socketpair to the connection process, and the client's
+ * connection itself.  The launcher's child sends its replies straight to
+ * the client (one process hand-off less per reply: on a virtual machine
+ * each wake-up of a process on an idle CPU costs tens of microseconds)
+ * and never reads from that socket; when it is done it sends the last
+ * reply again on the socketpair, from which the connection process,
+ * waiting meanwhile, writes its audit line.  The launcher
  * decodes the frame again with the same strict schema (crl_decode_request)
  * and trusts nothing else of the sender: the project's uid comes from its
  * home's owner, its state from its cgroup, every limit from the policy.
@@ -58,12 +64,36 @@
 #define GRACE_DEFAULT 10
 #define GRACE_MAX 3600
 
+int life_send(struct life_req *r, size_t len, const int *fds,
+	      unsigned int nfds)
+{
+	r->last_len = len;
+	return crl_send_frame(r->sock, r->out, len, fds, nfds);
+}
+
+/* The last reply again, without descriptors, to the connection process;
+ * then neither socket is needed any more. */
+static void life_done(struct life_req *r)
+{
+	if (r->conn >= 0) {
+		if (r->last_len > 0)
+			(void)crl_send_frame(r->conn, r->out, r->last_len,
+					     NULL, 0);
+		close(r->conn);
+		r->conn = -1;
+	}
+	if (r->sock >= 0) {
+		close(r->sock);
+		r->sock = -1;
+	}
+}
+
 static void send_reply(struct life_req *r, struct crl_enc *e)
 {
 	ssize_t n = crl_enc_finish(e);
 
 	if (n > 0)
-		(void)crl_send_frame(r->sock, r->out, (size_t)n, NULL, 0);
+		(void)life_send(r, (size_t)n, NULL, 0);
 }
 
 static void send_error(struct life_req *r, const struct life_err *e)
@@ -73,7 +103,7 @@ static void send_error(struct life_req *r, const struct life_err *e)
 				  e->msg[0] ? e->msg : strerror(e->err));
 
 	if (n > 0)
-		(void)crl_send_frame(r->sock, r->out, (size_t)n, NULL, 0);
+		(void)life_send(r, (size_t)n, NULL, 0);
 }
 
 static void begin(struct life_req *r, struct crl_enc *e)
@@ -227,8 +257,7 @@ static void wait_and_clean(struct life_req *r, pid_t init)
 {
 	int status, lock;
 
-	close(r->sock);
-	r->sock = -1;
+	life_done(r);
 	if (r->home_fd >= 0) {
 		close(r->home_fd);
 		r->home_fd = -1;
@@ -411,8 +440,7 @@ static int list_one(void *arg, const char *id)
 		crl_list_end(&s->enc);
 		crl_put_u32(&s->enc, CRL_A_FLAGS, CRL_FS_MORE);
 		len = crl_enc_finish(&s->enc);
-		if (len < 0 || crl_send_frame(s->r->sock, s->r->out,
-					      (size_t)len, NULL, 0) < 0)
+		if (len < 0 || life_send(s->r, (size_t)len, NULL, 0) < 0)
 			return EIO;
 		begin(s->r, &s->enc);
 		crl_list_begin(&s->enc, CRL_A_PROJECTS);
@@ -438,9 +466,25 @@ static int do_list(struct life_req *r, struct life_err *e)
 	return 0;
 }
 
+/*
+ * The launcher forks the next request process when this one says 't'.
+ * exec says it only once its command runs (exec.c): a fork of the
+ * launcher costs a hundred microseconds or more, and the scheduler tends
+ * to run the woken launcher on the CPU of the process that woke it, in
+ * the middle of the exec.  Every other request says it at once.
+ */
+void life_release(struct life_req *r)
+{
+	if (r->taken_fd < 0)
+		return;
+	(void)!write(r->taken_fd, "t", 1);
+	close(r->taken_fd);
+	r->taken_fd = -1;
+}
+
 /* In a launcher child: one request, start to end. */
-void life_serve_request(const struct helper *h, int sock, const void *frame,
-			size_t len)
+void life_serve_request(const struct helper *h, int conn, int sock,
+			const void *frame, size_t len, int taken_fd)
 {
 	static struct life_req r;
 	static struct crl_msg m;
@@ -453,13 +497,18 @@ void life_serve_request(const struct helper *h, int sock, const void *frame,
 	r.project = NULL;
 	r.h = h;
 	r.sock = sock;
+	r.conn = conn;
+	r.last_len = 0;
 	r.home_fd = -1;
+	r.taken_fd = taken_fd;
 	r.m = &m;
-	if (!spawn_fd_ok(sock))
-		return;
-	if (crl_decode_request(frame, len, &m) != CRL_OK) {
-		return;         /* the connection process decoded it: corrupt */
+	if (!spawn_fd_ok(sock) || !spawn_fd_ok(conn) ||
+	    crl_decode_request(frame, len, &m) != CRL_OK) {
+		life_release(&r);
+		return;         /* the connection process checked both: corrupt */
 	}
+	if (m.type != CRL_MSG_EXEC)
+		life_release(&r);
 	r.project = crl_msg_str(&m, CRL_A_PROJECT);
 	if (m.type != CRL_MSG_LIST && !crl_project_id_valid(r.project)) {
 		life_fail(&e, EINVAL, "project id is not a lower-case UUID");
@@ -481,28 +530,30 @@ void life_serve_request(const struct helper *h, int sock, const void *frame,
 	}
 	if (ret < 0)
 		send_error(&r, &e);
+	life_release(&r);
+	life_done(&r);
 }
 
 /*
  * A request process, forked ahead of its request: it reads the next
- * request from the channel itself, tells the launcher it has one ('t'
- * on its pipe: the launcher forks the next one), and serves it.  The
- * fork, and the copy of the launcher's page tables it costs, are thus
- * done while no request waits.  'x': the channel failed, the launcher
- * ends; nothing (the pipe closed): the helper is gone, or this process
- * was killed.
+ * request from the channel itself, tells the launcher it has one ('r'
+ * on its pipe), serves it, and on the way tells the launcher to fork the
+ * next one ('t', life_release()).  The fork, and the copy of the
+ * launcher's page tables it costs, are thus done while no request waits.
+ * 'x': the channel failed, the launcher ends; nothing (the pipe closed):
+ * the helper is gone, or this process was killed.
  */
 static __attribute__((noreturn)) void request_process(const struct helper *h,
 						      int chan, int taken)
 {
 	static uint8_t buf[CRL_FRAME_MAX];
-	int fds[1] = { -1 };
+	int fds[2] = { -1, -1 };
 	unsigned int nfds = 0;
 	ssize_t n;
 
 	for (;;) {
 		nfds = 0;
-		n = crl_recv_frame(chan, buf, sizeof(buf), fds, 1, &nfds);
+		n = crl_recv_frame(chan, buf, sizeof(buf), fds, 2, &nfds);
 		if (n == 0)
 			_exit(0);       /* the helper is gone */
 		if (n < 0) {
@@ -512,17 +563,50 @@ static __attribute__((noreturn)) void request_process(const struct helper *h,
 			}
 			continue;
 		}
-		if (nfds == 1)
+		if (nfds == 2)
 			break;
 		for (unsigned int i = 0; i < nfds; i++)
 			close(fds[i]);
 	}
-	(void)!write(taken, "t", 1);
-	close(taken);
+	(void)!write(taken, "r", 1);
 	close(chan);
 	signal(SIGCHLD, SIG_DFL);
-	life_serve_request(h, fds[0], buf, (size_t)n);
+	life_serve_request(h, fds[0], fds[1], buf, (size_t)n, taken);
 	_exit(0);
+}
+
+/* How long a request process may hold back 't' once it has taken a
+ * request: past this, that request may be hanging (on a home whose file
+ * system does not answer, say), and the next process is forked anyway. */
+#define RELEASE_MS 50
+
+/* What a request process says: 't' (fork the next one), 'x' (the
+ * channel failed), or 0 (it ended, or was killed, before taking one). */
+static char await_child(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int busy = 0, n;
+	ssize_t k;
+	char c;
+
+	for (;;) {
+		n = poll(&p, 1, busy ? RELEASE_MS : -1);
+		if (n == 0)
+			return 't';
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return busy ? 't' : 0;
+		}
+		k = read(fd, &c, 1);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)             /* gone, after a request: no pause */
+			return busy ? 't' : 0;
+		if (c != 'r')
+			return c;
+		busy = 1;
+	}
 }
 
 static __attribute__((noreturn)) void launcher_main(const struct helper *h,
@@ -556,8 +640,7 @@ static __attribute__((noreturn)) void launcher_main(const struct helper *h,
 		}
 		close(tp[1]);
 		if (pid > 0)
-			while (read(tp[0], &c, 1) < 0 && errno == EINTR)
-				;
+			c = await_child(tp[0]);
 		close(tp[0]);
 		if (c == 't')
 			continue;

@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Lifecycle requests, connection side: forward to the launcher, relay
- * back.
+ * Lifecycle requests, connection side: forward to the launcher, wait.
  *
  * The connection process (confined: it can neither mount nor unshare)
  * has decoded the request already.  It sends the frame unchanged to the
- * launcher together with one end of a new socketpair and relays every
- * frame that comes back on the other end, with its descriptors, to the
- * client, until the launcher's child closes it.  It does not interpret
- * the replies beyond noting an error for the audit line.  If the client
- * hangs up meanwhile (an exec it no longer waits for), the socketpair is
- * closed, which tells the launcher's child to kill the command.
+ * launcher together with one end of a new socketpair and its client's
+ * connection.  The launcher's child sends the replies (and their
+ * descriptors) to the client itself, then the last one again on the
+ * socketpair: this process reads nothing from the client meanwhile, and
+ * takes from that last reply what its audit line says (an error, exec's
+ * exit status, start's pid).  If the client hangs up meanwhile (an exec
+ * it no longer waits for), the launcher's child, which watches the
+ * client's connection too, kills the command; this process waits for its
+ * last reply all the same, so the audit line says how the request ended.
  */
 #include "config.h"
 
@@ -22,19 +24,6 @@
 #include <unistd.h>
 
 #include "helper/life.h"
-
-/* The last reply of a request: an error, exec's EXIT, a list reply
- * without MORE, any other reply. */
-static int is_final(const struct op_ctx *o, const struct crl_msg *m)
-{
-	if (crl_msg_is_error(m))
-		return 1;
-	if (o->m->type == CRL_MSG_EXEC)
-		return crl_msg_has(m, CRL_A_EXIT);
-	if (o->m->type == CRL_MSG_LIST)
-		return !(crl_msg_u32(m, CRL_A_FLAGS) & CRL_FS_MORE);
-	return 1;
-}
 
 /* The audit line of start names the init's pid, that of exec the
  * command's pid and then its wait status. */
@@ -58,52 +47,40 @@ static void note_for_audit(struct op_ctx *o, const struct crl_msg *m)
 	o->audit_val = val;
 }
 
-/* 1: more to come, 0: done (or EOF), -1: failed. */
-static int relay_one(struct op_ctx *o, int sock, int *err)
+/*
+ * The launcher's child has sent its replies to the client itself; when
+ * done it sends the last one again here.  0: taken; -1: none came (the
+ * child died), or it is not a reply to this request.
+ */
+static int take_last_reply(struct op_ctx *o, int sock, int *err)
 {
 	static uint8_t buf[CRL_FRAME_MAX];
-	int fds[CRL_FDS_MAX];
-	unsigned int nfds = 0;
 	struct crl_msg m;
-	ssize_t n = crl_recv_frame(sock, buf, sizeof(buf), fds, CRL_FDS_MAX,
-				   &nfds);
-	int r = 1;
+	ssize_t n = crl_recv_frame(sock, buf, sizeof(buf), NULL, 0, NULL);
 
 	if (n <= 0)
-		return (int)n;
-	/* a reply to this request, well formed, or it is not passed on */
+		return -1;
 	if (crl_decode_reply(buf, (size_t)n, &m) != CRL_OK ||
 	    m.type != o->m->type || m.request_id != o->m->request_id) {
 		*err = op_fail(o, EIO, "launcher sent a malformed reply");
-		r = -1;
-	} else {
-		if (crl_msg_is_error(&m)) {
-			*err = (int)crl_msg_u32(&m, CRL_A_ERRNO);
-			snprintf(o->why, sizeof(o->why), "%s",
-				 crl_msg_str(&m, CRL_A_MESSAGE) ?
-				 crl_msg_str(&m, CRL_A_MESSAGE) : "");
-		} else {
-			note_for_audit(o, &m);
-		}
-		if (crl_send_frame(o->c->fd, buf, (size_t)n, fds, nfds) < 0) {
-			*err = op_fail(o, errno, "cannot send a reply: %s",
-				       strerror(errno));
-			o->end_connection = 1;
-			r = -1;
-		} else {
-			o->replied = 1;
-			r = is_final(o, &m) ? 0 : 1;
-		}
+		return -1;
 	}
-	for (unsigned int i = 0; i < nfds; i++)
-		close(fds[i]);
-	return r;
+	o->replied = 1;
+	if (crl_msg_is_error(&m)) {
+		*err = (int)crl_msg_u32(&m, CRL_A_ERRNO);
+		snprintf(o->why, sizeof(o->why), "%s",
+			 crl_msg_str(&m, CRL_A_MESSAGE) ?
+			 crl_msg_str(&m, CRL_A_MESSAGE) : "");
+	} else {
+		note_for_audit(o, &m);
+	}
+	return 0;
 }
 
 int op_life(struct op_ctx *o)
 {
 	const struct helper *h = o->c->h;
-	int sv[2], err = 0, r;
+	int sv[2], pass[2], err = 0;
 
 	o->project = crl_msg_str(o->m, CRL_A_PROJECT);
 	if (h->launcher_fd < 0)
@@ -113,7 +90,9 @@ int op_life(struct op_ctx *o)
 		return op_fail(o, EINVAL, "project id is not a lower-case UUID");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return op_fail(o, errno, "socketpair: %s", strerror(errno));
-	if (crl_send_frame(h->launcher_fd, o->c->in, o->c->in_len, &sv[1], 1) < 0) {
+	pass[0] = sv[1];
+	pass[1] = o->c->fd;
+	if (crl_send_frame(h->launcher_fd, o->c->in, o->c->in_len, pass, 2) < 0) {
 		err = errno;
 		close(sv[0]);
 		close(sv[1]);
@@ -123,7 +102,7 @@ int op_life(struct op_ctx *o)
 	for (;;) {
 		struct pollfd p[2] = {
 			{ .fd = sv[0], .events = POLLIN },
-			{ .fd = o->c->fd, .events = 0 },
+			{ .fd = o->end_connection ? -1 : o->c->fd, .events = 0 },
 		};
 
 		if (poll(p, 2, -1) < 0) {
@@ -133,18 +112,17 @@ int op_life(struct op_ctx *o)
 			break;
 		}
 		if (p[0].revents) {
-			r = relay_one(o, sv[0], &err);
-			if (r <= 0)
-				break;
-			continue;
-		}
-		if (p[1].revents & (POLLHUP | POLLERR)) {
-			/* the client is gone: closing sv[0] ends its command */
-			o->end_connection = 1;
-			if (!err)
-				err = op_fail(o, EPIPE, "client went away");
+			/* none: the client may have had some replies, not
+			 * all; it cannot trust the connection any more */
+			if (take_last_reply(o, sv[0], &err) < 0)
+				o->end_connection = 1;
 			break;
 		}
+		/* the client is gone: the child sees it too (an exec's
+		 * command is killed) and still says how the request ended,
+		 * which is what the audit line records */
+		if (p[1].revents & (POLLHUP | POLLERR))
+			o->end_connection = 1;
 	}
 	close(sv[0]);
 	if (!o->replied && !err)

@@ -5,8 +5,10 @@
  * Who does what (see launcher.c for why):
  *  - the connection process (confined by the helper's allowlist) checks
  *    the request as for every other operation, then forwards the frame
- *    unchanged to the launcher with a fresh socketpair end, and relays
- *    the launcher's replies (and their descriptors) to its client;
+ *    unchanged to the launcher with a fresh socketpair end and its
+ *    client's connection, and waits: the launcher's child sends the
+ *    replies (and their descriptors) to the client itself, then the last
+ *    one again on the socketpair, for the connection's audit line;
  *  - the launcher, forked before the helper confined itself, decodes the
  *    frame again with the same strict schema, re-derives everything from
  *    the policy and the kernel (the project uid from its home's owner,
@@ -39,10 +41,15 @@ int cg_each(int (*fn)(void *arg, const char *id), void *arg);
 struct life_req {
 	const struct helper *h;
 	const struct crl_msg *m;
-	int sock;                     /* to the connection process */
+	int sock;                     /* the client's connection: replies
+				       * are sent on it, it is never read */
+	int conn;                     /* to the connection process: the
+				       * last reply again, for its audit */
+	size_t last_len;              /* of the last reply, in out[] */
 	const char *project;
 	uid_t uid;                    /* the project's, from its home */
 	int home_fd;                  /* O_PATH of the home */
+	int taken_fd;                 /* to the launcher, until released */
 	uint8_t out[CRL_FRAME_MAX];
 };
 
@@ -83,8 +90,13 @@ int project_seccomp_load(void);
 /* launcher.c */
 void launcher_prepare(struct helper *h);
 int launcher_spawn(struct helper *h);
-void life_serve_request(const struct helper *h, int sock, const void *frame,
-			size_t len);
+void life_serve_request(const struct helper *h, int conn, int sock,
+			const void *frame, size_t len, int taken_fd);
+/* Send out[0..len) to the client (with fds); returns crl_send_frame's. */
+int life_send(struct life_req *r, size_t len, const int *fds,
+	      unsigned int nfds);
+/* Tell the launcher to fork the next request process (once). */
+void life_release(struct life_req *r);
 /* exec.c */
 /* -1 with *e set when it failed before its first reply (the caller
  * sends the error), else 0: both replies were sent. */
