@@ -43,6 +43,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <malloc.h>
 #include <poll.h>
 #include <signal.h>
@@ -535,16 +536,24 @@ void life_serve_request(const struct helper *h, int conn, int sock,
 	life_done(&r);
 }
 
-/* One line of /proc/self/maps: code ("r-xp") gets its page tables
+/* The code of one loaded object (the helper, each library): page tables
  * filled from the page cache, which costs no memory of its own. */
-static void prefault_line(const char *l)
+static int prefault_object(struct dl_phdr_info *info, size_t size, void *pg)
 {
-	unsigned long start, end;
-	char perms[5];
+	uintptr_t mask = ~((uintptr_t)*(long *)pg - 1);
 
-	if (sscanf(l, "%lx-%lx %4s", &start, &end, perms) == 3 &&
-	    strcmp(perms, "r-xp") == 0 && end > start)
+	(void)size;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t start, end;
+
+		if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
+			continue;
+		start = (info->dlpi_addr + ph->p_vaddr) & mask;
+		end = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
 		(void)madvise((void *)start, end - start, MADV_POPULATE_READ);
+	}
+	return 0;
 }
 
 /* Room the serving code may use on the stack, touched once. */
@@ -565,30 +574,11 @@ static __attribute__((noinline)) void prefault_stack(void)
  */
 static void prefault(void)
 {
-	char buf[4096 + 256];
-	size_t have = 0;
-	ssize_t n;
-	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	long pg = sysconf(_SC_PAGESIZE);
 
 	prefault_stack();
-	if (fd < 0)
-		return;
-	while ((n = read(fd, buf + have, sizeof(buf) - 1 - have)) > 0) {
-		char *l = buf, *nl;
-
-		have += (size_t)n;
-		buf[have] = '\0';
-		while ((nl = strchr(l, '\n')) != NULL) {
-			*nl = '\0';
-			prefault_line(l);
-			l = nl + 1;
-		}
-		have -= (size_t)(l - buf);
-		memmove(buf, l, have);
-		if (have == sizeof(buf) - 1)
-			have = 0;       /* a line longer than the buffer */
-	}
-	close(fd);
+	if (pg > 0)
+		(void)dl_iterate_phdr(prefault_object, &pg);
 }
 
 /*
