@@ -564,11 +564,18 @@ int sandbox_drop(uid_t uid, struct life_err *e)
 	uid_t ru, eu, su;
 	int r;
 
-	/* only what is in the bounding set is dropped (the helper keeps
-	 * nine); the whole set is read back below */
-	for (int c = 0; (r = prctl(PR_CAPBSET_READ, c, 0, 0, 0)) >= 0; c++)
-		if (r == 1 && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0)
+	/* the bounding set, bit by bit up to the kernel's last capability:
+	 * a bit that is set is dropped and read again.  A process can only
+	 * ever lower its bounding set, so a bit seen clear stays clear: one
+	 * pass checks the whole set (the helper keeps nine bits) */
+	for (int c = 0; (r = prctl(PR_CAPBSET_READ, c, 0, 0, 0)) >= 0; c++) {
+		if (r == 0)
+			continue;
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0)
 			return life_fail(e, errno, "bounding set: %s", strerror(errno));
+		if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) != 0)
+			return life_fail(e, EPERM, "bounding set not empty");
+	}
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 ||
 	    syscall(SYS_setgroups, 0, NULL) < 0 ||
 	    syscall(SYS_setresgid, gid, gid, gid) < 0 ||
@@ -588,10 +595,7 @@ int sandbox_drop(uid_t uid, struct life_err *e)
 		if (caps[i].effective || caps[i].permitted || caps[i].inheritable)
 			return life_fail(e, EPERM, "capabilities not empty");
 	/* the ambient set is a subset of permitted and inheritable, both
-	 * empty now; the bounding set is read back bit by bit */
-	for (int c = 0; (r = prctl(PR_CAPBSET_READ, c, 0, 0, 0)) >= 0; c++)
-		if (r != 0)
-			return life_fail(e, EPERM, "bounding set not empty");
+	 * empty now; the bounding set was checked bit by bit above */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return life_fail(e, errno, "no_new_privs: %s", strerror(errno));
 	r = project_seccomp_load();
