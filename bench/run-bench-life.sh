@@ -9,7 +9,8 @@
 # Needs root and bwrap (Debian: bubblewrap).  BUILDDIR defaults to
 # _build-bench in the source tree, configured and built if needed.
 # Environment: CORRAL_BENCH_RUNS (default 30), CORRAL_BENCH_STRICT=1 (exit
-# 1 when a target is missed).
+# 1 when a target is missed), CORRAL_BENCH_AUDIT_LOG (the helper's log and
+# audit lines; default a file of the temporary world, removed with it).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(mkdir -p "${1:-$top/_build-bench}" && cd "${1:-$top/_build-bench}" && pwd)
@@ -35,7 +36,7 @@ export top_srcdir="$top" top_builddir="$build"
 . "$top/tests/integration/life-lib.sh"
 LIFE_MEMORY=512M LIFE_PIDS=1024 LIFE_TMP_SIZE=64M
 life_world
-start_helper "$T/helper.log" || { echo "run-bench-life.sh: the helper did not start" >&2; exit 2; }
+start_helper "${CORRAL_BENCH_AUDIT_LOG:-$T/helper.log}" || { echo "run-bench-life.sh: the helper did not start" >&2; exit 2; }
 new_project || { echo "run-bench-life.sh: create failed" >&2; exit 2; }
 
 echo "# corral-helper $(git -C "$top" describe --always --dirty 2>/dev/null || echo '?'), $(nproc) CPUs, $(uname -r), $("$BWRAP" --version)"
