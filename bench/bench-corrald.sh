@@ -22,21 +22,14 @@ seconds=${CORRAL_BENCH_SECONDS:-5}
 conns=${CORRAL_BENCH_CONNECTIONS:-1,16}
 threads=${CORRAL_BENCH_THREADS:-2}
 
-if [ "$(id -u)" != 0 ]; then
-	echo "bench-corrald.sh: needs root (the helper runs as root)" >&2
-	exit 77
-fi
+. "$top/bench/lib.sh"
+bench_need_root bench-corrald.sh
 if ! command -v wrk > /dev/null; then
 	echo "bench-corrald.sh: SKIP: wrk is not installed (apt-get install wrk)" >&2
 	exit 77
 fi
-if [ ! -f "$build/Makefile" ]; then
-	(cd "$build" && "$top/configure" --enable-werror > configure.log) ||
-		{ echo "bench-corrald.sh: configure failed, see $build/configure.log" >&2; exit 2; }
-fi
-make -s -C "$build" -j"$(nproc)" helper/corral-helper frontend/corrald \
-	frontend/corralctl bench/bench-fsops ||
-	{ echo "bench-corrald.sh: build failed" >&2; exit 2; }
+bench_build bench-corrald.sh helper/corral-helper frontend/corrald \
+	frontend/corralctl bench/bench-fsops
 
 export top_srcdir="$top" top_builddir="$build"
 . "$top/tests/integration/lib.sh"

@@ -10,7 +10,8 @@ noinst_PROGRAMS += bench/bench-life
 bench_bench_life_SOURCES = bench/bench-life.c
 bench_bench_life_LDADD = frontend/libcorralclient.a common/libcorralcommon.a
 
-EXTRA_DIST += bench/README.md bench/run-bench.sh bench/run-bench-life.sh
+EXTRA_DIST += bench/README.md bench/lib.sh bench/run-bench.sh \
+	bench/run-bench-life.sh bench/bench-corrald.sh
 
 .PHONY: bench bench-life
 bench: all

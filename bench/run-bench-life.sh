@@ -15,28 +15,24 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(mkdir -p "${1:-$top/_build-bench}" && cd "${1:-$top/_build-bench}" && pwd)
 
-if [ "$(id -u)" != 0 ]; then
-	echo "run-bench-life.sh: needs root (the helper runs as root)" >&2
-	exit 77
-fi
+log=${CORRAL_BENCH_AUDIT_LOG:-}
+
+. "$top/bench/lib.sh"
+bench_need_root run-bench-life.sh
 BWRAP=$(command -v bwrap) || {
 	echo "run-bench-life.sh: bwrap not found (apt-get install bubblewrap)" >&2
 	exit 77
 }
-if [ ! -f "$build/Makefile" ]; then
-	(cd "$build" && "$top/configure" --enable-werror > configure.log) ||
-		{ echo "run-bench-life.sh: configure failed, see $build/configure.log" >&2; exit 2; }
-fi
-make -s -C "$build" -j"$(nproc)" helper/corral-helper frontend/corralctl \
-	tests/helpers/sandbox-probe bench/bench-life ||
-	{ echo "run-bench-life.sh: build failed" >&2; exit 2; }
+bench_build run-bench-life.sh helper/corral-helper frontend/corralctl \
+	tests/helpers/sandbox-probe bench/bench-life
 
 export top_srcdir="$top" top_builddir="$build"
 . "$top/tests/integration/lib.sh"
 . "$top/tests/integration/life-lib.sh"
 LIFE_MEMORY=512M LIFE_PIDS=1024 LIFE_TMP_SIZE=64M
 life_world
-start_helper "${CORRAL_BENCH_AUDIT_LOG:-$T/helper.log}" || { echo "run-bench-life.sh: the helper did not start" >&2; exit 2; }
+log=${log:-$T/helper.log}
+start_helper "$log" || { echo "run-bench-life.sh: the helper did not start" >&2; exit 2; }
 new_project || { echo "run-bench-life.sh: create failed" >&2; exit 2; }
 
 echo "# corral-helper $(git -C "$top" describe --always --dirty 2>/dev/null || echo '?'), $(nproc) CPUs, $(uname -r), $("$BWRAP" --version)"
@@ -44,10 +40,4 @@ opts=()
 [ "${CORRAL_BENCH_STRICT:-0}" = 1 ] && opts+=(--strict)
 "$build/bench/bench-life" --socket "$SOCK" --project "$P" --home "$HR/$P" \
 	--uid "$PU" --runs "${CORRAL_BENCH_RUNS:-30}" --bwrap "$BWRAP" "${opts[@]}"
-rc=$?
-if grep -Eq 'killed by signal|AddressSanitizer|runtime error' "$T/helper.log"; then
-	echo "run-bench-life.sh: a helper process crashed, see below" >&2
-	grep -E 'killed by signal|AddressSanitizer|runtime error' "$T/helper.log" >&2
-	rc=2
-fi
-exit $rc
+bench_exit run-bench-life.sh "$log" $?

@@ -17,21 +17,17 @@ build=$(mkdir -p "${1:-$top/_build-bench}" && cd "${1:-$top/_build-bench}" && pw
 seconds=${CORRAL_BENCH_SECONDS:-2}
 clients=${CORRAL_BENCH_CLIENTS:-1,2}
 
-if [ "$(id -u)" != 0 ]; then
-	echo "run-bench.sh: needs root (the helper runs as root)" >&2
-	exit 77
-fi
-if [ ! -f "$build/Makefile" ]; then
-	(cd "$build" && "$top/configure" --enable-werror > configure.log) ||
-		{ echo "run-bench.sh: configure failed, see $build/configure.log" >&2; exit 2; }
-fi
-make -s -C "$build" -j"$(nproc)" helper/corral-helper frontend/corralctl bench/bench-fsops ||
-	{ echo "run-bench.sh: build failed" >&2; exit 2; }
+log=${CORRAL_BENCH_AUDIT_LOG:-}
+
+. "$top/bench/lib.sh"
+bench_need_root run-bench.sh
+bench_build run-bench.sh helper/corral-helper frontend/corralctl bench/bench-fsops
 
 export top_srcdir="$top" top_builddir="$build"
 . "$top/tests/integration/lib.sh"
 make_world
-start_helper "${CORRAL_BENCH_AUDIT_LOG:-$T/helper.log}" || { echo "run-bench.sh: the helper did not start" >&2; exit 2; }
+log=${log:-$T/helper.log}
+start_helper "$log" || { echo "run-bench.sh: the helper did not start" >&2; exit 2; }
 
 project=be7c0000-0000-4000-8000-000000000001
 echo "# corral-helper $(git -C "$top" describe --always --dirty 2>/dev/null || echo '?'), $(nproc) CPUs, $(uname -r), $seconds s per case"
@@ -42,10 +38,4 @@ opts=()
 	--home "$T/homes/$project" --dir "$T/run" --seconds "$seconds" \
 	--clients "$clients" --ops "${CORRAL_BENCH_OPS:-stat,mkdir,write,rename}" \
 	"${opts[@]}"
-rc=$?
-if grep -Eq 'killed by signal|AddressSanitizer|runtime error' "$T/helper.log"; then
-	echo "run-bench.sh: a helper process crashed, see below" >&2
-	grep -E 'killed by signal|AddressSanitizer|runtime error' "$T/helper.log" >&2
-	rc=2
-fi
-exit $rc
+bench_exit run-bench.sh "$log" $?
