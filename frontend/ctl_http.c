@@ -311,6 +311,20 @@ static const char *resp_reason(const struct http_resp *r, char *buf, size_t len)
 	return buf;
 }
 
+/* The outcome of a file request over HTTP: 0 on a 2xx answer, else the
+ * command's exit status, the reason printed (and the answer's body freed). */
+static int fs_http_status(const struct fs *f, int rc, struct http_resp *r,
+			  char *why, size_t whylen)
+{
+	if (rc < 0)
+		return fs_fail_why(f, why);
+	if (r->status / 100 == 2)
+		return 0;
+	fs_fail_why(f, resp_reason(r, why, whylen));
+	free(r->body);
+	return CTL_EXIT_FAIL;
+}
+
 /* A JSON call; on success *out holds the answer (caller decrefs). */
 static int call_json(const struct ctl *t, const char *op, const char *object,
 		     const char *method, const char *path, json_t *req, json_t **out)
@@ -475,15 +489,10 @@ static int fs_http_data(struct fs *f, int put)
 		close(in);
 	free(full);
 done:
-	if (rc < 0)
-		return fs_fail_why(f, why);
-	if (r.status / 100 != 2) {
-		fs_fail_why(f, resp_reason(&r, why, sizeof(why)));
+	rc = fs_http_status(f, rc, &r, why, sizeof(why));
+	if (rc == 0)
 		free(r.body);
-		return CTL_EXIT_FAIL;
-	}
-	free(r.body);
-	return 0;
+	return rc;
 }
 
 static void print_stat(json_t *j)
@@ -592,13 +601,9 @@ int ctl_http_fs(struct fs *f)
 	}
 	free(path);
 	free(body);
-	if (rc < 0)
-		return fs_fail_why(f, why);
-	if (r.status / 100 != 2) {
-		fs_fail_why(f, resp_reason(&r, why, sizeof(why)));
-		free(r.body);
-		return CTL_EXIT_FAIL;
-	}
+	rc = fs_http_status(f, rc, &r, why, sizeof(why));
+	if (rc)
+		return rc;
 	if (f->type == CRL_MSG_FS_STAT || f->type == CRL_MSG_FS_LIST) {
 		out = json_loadb(r.body ? r.body : "", r.len, 0, NULL);
 		if (!out) {
