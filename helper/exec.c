@@ -2,53 +2,48 @@
 /*
  * exec: a command inside a running project (DESIGN §3).
  *
- * In a launcher child ("R"):
- *  1. the project's init is found through its cgroup (the process that is
- *     pid 1 of its own pid namespace) and held by a pidfd, checked again
- *     after opening so a recycled pid cannot be mistaken for it;
+ * The command is started by the project's init (init.c), which is
+ * already in the project's namespaces and cgroups, with its limits, uid,
+ * empty capability sets, no_new_privs and seccomp filter: no root
+ * process ever enters a running project.  In a launcher child ("R"):
+ *  1. the request is checked (exec_prepare, the same code the init
+ *     runs), then the project's init is found through its cgroup (the
+ *     process that is pid 1 of its own pid namespace) and held by a
+ *     pidfd, checked again after opening so a recycled pid cannot be
+ *     mistaken for it;
  *  2. stdio is made by R itself: three pipes, or with CRL_EXEC_TTY a pty
  *     whose master is opened from the project's own devpts instance
  *     (/proc/<init>/root/dev/pts/ptmx, a devpts the helper mounted on a
  *     read-only /dev the project cannot change), checked to be a pty
  *     master, and whose slave comes from TIOCGPTPEER, never from a path;
- *  3. R enters the init's pid namespace (for its children only) and
- *     starts the command ("E"), which joins the project's cgroups, enters
- *     the cgroup, ipc, uts, network and mount namespaces through the
- *     pidfd, takes the project's rlimits, uid, empty capability sets,
- *     no_new_privs and seccomp filter, closes every descriptor but stdio
- *     and executes the command;
- *  4. R replies with E's pid and its ends of stdio, then waits for E, the
- *     timeout and the connection: on timeout or hang-up E's process group
- *     is killed.  The second reply carries E's wait status.
- *
- * E is started the way posix_spawn starts a child: clone with CLONE_VM |
- * CLONE_VFORK on a stack of its own, so R's page tables are not copied
- * (and not copied-on-write afterwards) for a process that is about to
- * replace its memory anyway.  R is suspended until E has called execve
- * or exited, so the two never run at once on the shared memory; E is
- * still a process of its own (its own descriptor table, credentials,
- * namespaces, seccomp filter, signal handlers), and execve gives it a
- * memory of its own before any code of the project runs.  Until then it
- * runs only the code below, which calls no allocator: the credentials
- * are switched with raw system calls (sandbox.c).  All signals are
- * blocked around the clone, so that no handler of R can run in E before
- * E has reset every disposition to the default.
+ *  3. R connects to the init's socket, home_root/.exec/PROJECT (the
+ *     directory is root's, mode 0700, checked on its descriptor; the
+ *     socket is reached through that descriptor), and checks that the
+ *     listener is the init found in 1 and runs as the project's uid:
+ *     the init called listen() itself, after its uid switch;
+ *  4. R sends the request as it came, with the command's stdio, and
+ *     closes its copies; the init replies with a pidfd of the command
+ *     (R reads the host's pid of it), and R replies to the client with
+ *     that pid and its ends of stdio;
+ *  5. R waits for the init's second reply (the command's wait status),
+ *     the timeout and the client: on timeout or hang-up it shuts its
+ *     side of the init's connection, and the init kills the command's
+ *     process group.  The status goes to the client as EXIT.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
-#include <sys/wait.h>
+#include <sys/un.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -110,142 +105,6 @@ static int open_pty(pid_t init, uid_t uid, int *master, int *slave,
 	return 0;
 }
 
-/* What E is started with (it shares R's memory until its execve). */
-struct exec_args {
-	struct life_req *r;
-	int pidfd;
-	const int *io;
-	int tty;
-	const char *cwd;
-	char *const *argv;
-	char *const *envp;
-};
-
-/* E: from R's clone to execve; never returns. */
-static int exec_child(void *arg)
-{
-	const struct exec_args *a = arg;
-	struct life_req *r = a->r;
-	const int *io = a->io;
-	int pidfd = a->pidfd, tty = a->tty;
-	const char *cwd = a->cwd;
-	char *const *argv = a->argv;
-	struct life_err e = { 0, "" };
-	int errfd;
-
-	/* stdio first: any message from here on goes to the command's
-	 * stderr, which the client reads */
-	if (setsid() < 0 || dup2(io[0], 0) < 0 || dup2(io[1], 1) < 0 ||
-	    dup2(io[2], 2) < 0)
-		_exit(126);
-	if (tty && ioctl(0, TIOCSCTTY, 0) < 0)
-		_exit(126);
-	errfd = 2;
-	{
-		int keep[1] = { pidfd };
-
-		fds_close_except(keep, 1);
-	}
-	signals_default();
-	if (cg_attach_self(r->project) < 0) {
-		life_fail(&e, errno, "cgroup: %s", strerror(errno));
-		goto fail;
-	}
-	if (setns(pidfd, CLONE_NEWCGROUP | CLONE_NEWIPC | CLONE_NEWUTS |
-		  CLONE_NEWNET | CLONE_NEWNS) < 0) {
-		life_fail(&e, errno, "namespaces: %s", strerror(errno));
-		goto fail;
-	}
-	close(pidfd);
-	umask(022);
-	sandbox_rlimits(r->h->policy);
-	if (sandbox_drop(r->uid, &e) < 0)
-		goto fail;
-	if (chdir(cwd) < 0) {
-		life_fail(&e, errno, "cd %.100s: %s", cwd, strerror(errno));
-		goto fail;
-	}
-	/* execvp searches the PATH of environ; R puts its own back */
-	environ = (char **)a->envp;
-	execvp(argv[0], argv);
-	life_fail(&e, errno, "cannot execute %.100s: %s", argv[0],
-		  strerror(errno));
-	dprintf(errfd, "corral: %s\n", e.msg);
-	_exit(e.err == ENOENT ? 127 : 126);
-fail:
-	dprintf(errfd, "corral: %s\n", e.msg);
-	_exit(126);
-}
-
-/* E's stack: a few KiB are used (execvp's search buffer is bounded by
- * PATH_MAX and NAME_MAX) */
-#define E_STACK (128 * 1024)
-
-/*
- * The shared memory must stay out of the project's reach while E runs
- * on it as the project's uid.  The uid switch sets the memory's dumpable
- * flag to fs.suid_dumpable: with 0 (the default) or 2 only a holder of
- * CAP_SYS_PTRACE may trace E or read its memory.  With 1 (a debugging
- * setting) a project process could, between E's setresuid and execve;
- * E is then forked instead, with a copy of R's memory.
- */
-static int memory_sharing_safe(void)
-{
-	int fd = open("/proc/sys/fs/suid_dumpable", O_RDONLY | O_CLOEXEC);
-	char c = 0;
-
-	if (fd < 0)
-		return 0;
-	if (read(fd, &c, 1) != 1)
-		c = 0;
-	close(fd);
-	return c == '0' || c == '2';
-}
-
-/*
- * Start E (see the top of this file): R waits, suspended, until E has
- * executed the command or failed.  E's stack is only ever used while R
- * is suspended; a page below it is made inaccessible, so that an
- * overflow ends E instead of writing over R's memory.
- */
-static pid_t spawn_command(struct exec_args *a)
-{
-	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
-	char **env = environ;
-	sigset_t all, old;
-	char *stack;
-	pid_t pid;
-	int err;
-
-	if (!memory_sharing_safe()) {
-		pid = fork();
-		if (pid == 0)
-			exec_child(a);
-		return pid;
-	}
-	stack = mmap(NULL, pg + E_STACK, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	if (stack == MAP_FAILED)
-		return -1;
-	if (mprotect(stack, pg, PROT_NONE) < 0) {
-		err = errno;
-		munmap(stack, pg + E_STACK);
-		errno = err;
-		return -1;
-	}
-	sigfillset(&all);
-	sigprocmask(SIG_SETMASK, &all, &old);
-	pid = clone(exec_child, stack + pg + E_STACK,
-		    CLONE_VM | CLONE_VFORK | SIGCHLD, a);
-	err = errno;
-	environ = env;
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	/* the stack is left mapped: R ends with this request, and unmapping
-	 * memory E has used on another CPU would cost a TLB shootdown */
-	errno = err;
-	return pid;
-}
-
 static void close_all(int *fds, int n)
 {
 	for (int i = 0; i < n; i++)
@@ -253,53 +112,6 @@ static void close_all(int *fds, int n)
 			close(fds[i]);
 			fds[i] = -1;
 		}
-}
-
-/* After the first reply: wait for E, the timeout, or the client (its
- * connection, or the connection process, gone). */
-static int wait_command(struct life_req *r, pid_t pid, uint32_t timeout)
-{
-	struct timespec t0, now;
-	int efd = pidfd_open_(pid), status = 0, killed = 0;
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		struct pollfd p[3] = {
-			{ .fd = efd, .events = POLLIN },
-			{ .fd = r->sock, .events = 0 },
-			{ .fd = r->conn, .events = 0 },
-		};
-		int wait_ms = -1, n;
-
-		if (timeout && !killed) {
-			long long el;
-
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			el = (now.tv_sec - t0.tv_sec) * 1000LL +
-			     (now.tv_nsec - t0.tv_nsec) / 1000000;
-			wait_ms = el >= (long long)timeout * 1000 ? 0 :
-				(int)((long long)timeout * 1000 - el);
-		}
-		n = poll(p, efd >= 0 ? 3 : 1, wait_ms);
-		if (efd < 0)
-			break;          /* no pidfd: just wait below */
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (p[0].revents)
-			break;
-		if (!killed && (n == 0 ||
-				((p[1].revents | p[2].revents) &
-				 (POLLHUP | POLLERR)))) {
-			kill(-pid, SIGKILL);
-			kill(pid, SIGKILL);
-			killed = 1;
-		}
-	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (efd >= 0)
-		close(efd);
-	return status;
 }
 
 /* The command's stdio, opened here: a pty whose slave is its 0, 1 and 2,
@@ -348,63 +160,309 @@ static int exec_reply(struct life_req *r, enum crl_attr_type a, uint32_t v,
 	return life_send(r, (size_t)len, fds, nfds) < 0 ? -1 : 0;
 }
 
-int life_exec(struct life_req *r, struct life_err *e)
+int exec_prepare(const struct crl_policy *p, const struct crl_msg *m,
+		 struct exec_cmd *c, struct life_err *e)
 {
-	const struct crl_policy *p = r->h->policy;
 	static char *argv[CRL_LIST_MAX + 1];
 	static char *envp[CRL_LIST_MAX + 8];
 	static char store[CRL_PATH_MAX + 16];
-	uint32_t flags = crl_msg_u32(r->m, CRL_A_FLAGS);
-	int tty = (flags & CRL_EXEC_TTY) != 0;
-	const char *cwd = crl_msg_str(r->m, CRL_A_CWD);
-	int ours[3] = { -1, -1, -1 }, theirs[3] = { -1, -1, -1 };
-	int pidfd, nours;
+	uint32_t flags = crl_msg_u32(m, CRL_A_FLAGS);
 	struct crl_list l;
-	pid_t init = 0, pid;
 
 	if (flags & ~CRL_EXEC_TTY)
 		return life_fail(e, EINVAL, "unknown exec flags");
-	if (crl_msg_list(r->m, CRL_A_ARGV, &l) == 0 || !l.item[0][0])
+	if (crl_msg_list(m, CRL_A_ARGV, &l) == 0 || !l.item[0][0])
 		return life_fail(e, EINVAL, "empty command");
 	for (unsigned int i = 0; i < l.count; i++)
 		argv[i] = (char *)l.item[i];
 	argv[l.count] = NULL;
-	if (!cwd)
-		cwd = p->home_mount;
-	if (cwd[0] != '/')
+	c->argv = argv;
+	c->envp = envp;
+	c->tty = (flags & CRL_EXEC_TTY) != 0;
+	c->cwd = crl_msg_str(m, CRL_A_CWD);
+	if (!c->cwd)
+		c->cwd = p->home_mount;
+	if (c->cwd[0] != '/')
 		return life_fail(e, EINVAL, "cwd must be an absolute path");
-	if (sandbox_env(p, r->m, tty, envp, sizeof(envp) / sizeof(*envp),
-			store, sizeof(store), e) < 0)
+	return sandbox_env(p, m, c->tty, envp, sizeof(envp) / sizeof(*envp),
+			   store, sizeof(store), e);
+}
+
+/* ------------------------------------------------- the init's socket */
+
+#define EXEC_DIR ".exec"
+
+/* home_root/.exec, made if missing: a directory of root's that nobody
+ * else may enter (O_PATH), or -1 with e set. */
+static int exec_dir(const struct helper *h, int make, struct life_err *e)
+{
+	struct stat st;
+	int fd;
+
+	if (make && mkdirat(h->home_root_fd, EXEC_DIR, 0700) < 0 &&
+	    errno != EEXIST)
+		return life_fail(e, errno, "home_root/" EXEC_DIR ": %s",
+				 strerror(errno));
+	fd = openat(h->home_root_fd, EXEC_DIR,
+		    O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return life_fail(e, errno, "home_root/" EXEC_DIR ": %s",
+				 strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
+	    (st.st_mode & 077)) {
+		close(fd);
+		return life_fail(e, EPERM, "home_root/" EXEC_DIR " must be a "
+				 "directory of root's with mode 0700");
+	}
+	return fd;
+}
+
+/* The socket's address, through the directory's descriptor: no path
+ * component is looked up again, and the length is bounded whatever
+ * home_root is. */
+static socklen_t exec_addr(struct sockaddr_un *a, int dfd, const char *id)
+{
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	snprintf(a->sun_path, sizeof(a->sun_path), "/proc/self/fd/%d/%s",
+		 dfd, id);
+	return (socklen_t)sizeof(*a);
+}
+
+int exec_sock_bind(const struct helper *h, const char *id,
+		   struct life_err *e)
+{
+	struct sockaddr_un a;
+	int dfd = exec_dir(h, 1, e), s, r;
+	mode_t old;
+
+	if (dfd < 0)
+		return -1;
+	s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (s < 0) {
+		close(dfd);
+		return life_fail(e, errno, "socket: %s", strerror(errno));
+	}
+	/* one left by a project that ended without a stop */
+	(void)unlinkat(dfd, id, 0);
+	old = umask(077);
+	r = bind(s, (struct sockaddr *)&a, exec_addr(&a, dfd, id));
+	umask(old);
+	close(dfd);
+	if (r < 0) {
+		close(s);
+		return life_fail(e, errno, "exec socket: %s", strerror(errno));
+	}
+	return s;
+}
+
+void exec_sock_unlink(const struct helper *h, const char *id)
+{
+	struct life_err e;
+	int dfd = exec_dir(h, 0, &e);
+
+	if (dfd >= 0) {
+		(void)unlinkat(dfd, id, 0);
+		close(dfd);
+	}
+}
+
+/* Connected to the init's socket, whose listener must be the init itself
+ * (pid init, the project's uid); or -1 with e set. */
+static int init_connect(struct life_req *r, pid_t init, struct life_err *e)
+{
+	struct sockaddr_un a;
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+	int dfd = exec_dir(r->h, 0, e), s, c, one = 1;
+
+	if (dfd < 0)
+		return -1;
+	s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	c = s < 0 || setsockopt(s, SOL_SOCKET, SO_PASSCRED, &one,
+				sizeof(one)) < 0 ? -1 :
+		connect(s, (struct sockaddr *)&a,
+			exec_addr(&a, dfd, r->project));
+	close(dfd);
+	if (c < 0) {
+		int err = errno;
+
+		if (s >= 0)
+			close(s);
+		if (err == ENOENT || err == ECONNREFUSED)
+			return life_fail(e, ECONNREFUSED, "the project's init "
+					 "takes no commands (its socket is "
+					 "gone): stop the project and start "
+					 "it again");
+		return life_fail(e, err, "exec socket: %s", strerror(err));
+	}
+	if (getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0 ||
+	    cr.pid != init || cr.uid != r->uid) {
+		close(s);
+		return life_fail(e, EPERM, "the exec socket is not the "
+				 "project's init");
+	}
+	return s;
+}
+
+/*
+ * One frame from the init's connection, with the credentials of the
+ * process that sent it (SO_PASSCRED: the kernel's, with the pid as this
+ * pid namespace sees it) and nothing else: a descriptor is closed and
+ * fails the frame.  The frame's length, or -1 (EOF included).
+ */
+static ssize_t init_recv(int s, void *buf, size_t cap, struct ucred *cr)
+{
+	union {
+		struct cmsghdr align;
+		char b[CMSG_SPACE(sizeof(struct ucred)) +
+		       CMSG_SPACE(sizeof(int) * 4)];
+	} u;
+	struct iovec iov = { .iov_base = buf, .iov_len = cap };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = u.b, .msg_controllen = sizeof(u.b) };
+	int ok = 1;
+	ssize_t n;
+
+	do
+		n = recvmsg(s, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return -1;
+	memset(cr, 0, sizeof(*cr));
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c;
+	     c = CMSG_NXTHDR(&mh, c)) {
+		size_t nfd = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+		if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_CREDENTIALS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(*cr))) {
+			memcpy(cr, CMSG_DATA(c), sizeof(*cr));
+			continue;
+		}
+		ok = 0;
+		for (size_t i = 0; c->cmsg_level == SOL_SOCKET &&
+		     c->cmsg_type == SCM_RIGHTS && i < nfd; i++) {
+			int fd;
+
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(fd));
+			close(fd);
+		}
+	}
+	return ok && !(mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ? n : -1;
+}
+
+/* The first reply, the command's own: its host pid; or -1 with e set
+ * (the init's error, or EPROTO). */
+static pid_t init_started(struct life_req *r, int s, struct life_err *e)
+{
+	struct crl_msg m;
+	struct ucred cr;
+	ssize_t n = init_recv(s, r->out, sizeof(r->out), &cr);
+
+	if (n > 0 && crl_decode_reply(r->out, (size_t)n, &m) == CRL_OK) {
+		if (crl_msg_is_error(&m)) {
+			const char *msg = crl_msg_str(&m, CRL_A_MESSAGE);
+
+			return life_fail(e, (int)crl_msg_u32(&m, CRL_A_ERRNO),
+					 "%.150s", msg ? msg : "refused");
+		}
+		if (crl_msg_has(&m, CRL_A_PID) && cr.pid > 0 &&
+		    cr.uid == r->uid)
+			return cr.pid;
+	}
+	return life_fail(e, EPROTO, "the project's init did not start the "
+			 "command");
+}
+
+/* After the first reply: the init's second (the wait status), the
+ * timeout, or the client (its connection, or the connection process,
+ * gone).  An init that ends first took its namespace with it: the
+ * command was killed. */
+static uint32_t wait_command(struct life_req *r, int s, uint32_t timeout)
+{
+	struct timespec t0, now;
+	int shut = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		struct pollfd p[3] = {
+			{ .fd = s, .events = POLLIN },
+			{ .fd = shut ? -1 : r->sock, .events = 0 },
+			{ .fd = shut ? -1 : r->conn, .events = 0 },
+		};
+		int wait_ms = -1, n;
+
+		if (timeout && !shut) {
+			long long el;
+
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			el = (now.tv_sec - t0.tv_sec) * 1000LL +
+			     (now.tv_nsec - t0.tv_nsec) / 1000000;
+			wait_ms = el >= (long long)timeout * 1000 ? 0 :
+				(int)((long long)timeout * 1000 - el);
+		}
+		n = poll(p, 3, wait_ms);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n > 0 && p[0].revents) {
+			struct crl_msg m;
+			struct ucred cr;
+			ssize_t len = init_recv(s, r->out, sizeof(r->out), &cr);
+
+			if (len > 0 &&
+			    crl_decode_reply(r->out, (size_t)len, &m) == CRL_OK &&
+			    crl_msg_has(&m, CRL_A_EXIT))
+				return crl_msg_u32(&m, CRL_A_EXIT);
+			return SIGKILL;
+		}
+		if (!shut && (n == 0 || ((p[1].revents | p[2].revents) &
+					 (POLLHUP | POLLERR)))) {
+			(void)shutdown(s, SHUT_WR);
+			shut = 1;
+		}
+	}
+}
+
+int life_exec(struct life_req *r, struct life_err *e)
+{
+	int ours[3] = { -1, -1, -1 }, theirs[3] = { -1, -1, -1 };
+	int pidfd, nours, s;
+	struct exec_cmd c;
+	pid_t init = 0, pid;
+
+	if (exec_prepare(r->h->policy, r->m, &c, e) < 0)
 		return -1;
 	pidfd = hold_init(r->project, &init, e);
 	if (pidfd < 0)
 		return -1;
-	nours = open_stdio(r, init, tty, ours, theirs, e);
-	if (nours < 0) {
-		close(pidfd);
-		return -1;
-	}
-	/* only R's children land in the project's pid namespace */
-	pid = -1;
-	if (setns(pidfd, CLONE_NEWPID) < 0)
-		life_fail(e, errno, "pid namespace: %s", strerror(errno));
-	else if ((pid = spawn_command(&(struct exec_args){ r, pidfd, theirs,
-				tty, cwd, argv, envp })) < 0)
-		life_fail(e, errno, "clone: %s", strerror(errno));
+	nours = open_stdio(r, init, c.tty, ours, theirs, e);
+	s = nours < 0 ? -1 : init_connect(r, init, e);
 	close(pidfd);
-	if (tty)
+	if (s >= 0 && crl_send_frame(s, r->frame, r->frame_len, theirs,
+				     (unsigned int)nours) < 0) {
+		life_fail(e, errno, "to the project's init: %s",
+			  strerror(errno));
+		close(s);
+		s = -1;
+	}
+	if (c.tty)
 		theirs[1] = theirs[2] = -1;
 	close_all(theirs, 3);
+	pid = s < 0 ? -1 : init_started(r, s, e);
 	if (pid < 0) {
+		if (s >= 0)
+			close(s);
 		close_all(ours, 3);
 		return -1;
 	}
 	if (exec_reply(r, CRL_A_PID, (uint32_t)pid, ours,
 		       (unsigned int)nours) < 0)
-		kill(pid, SIGKILL);
+		(void)shutdown(s, SHUT_WR);   /* the init kills it */
 	close_all(ours, 3);
 	life_release(r);        /* the launcher forks the next one now */
-	(void)exec_reply(r, CRL_A_EXIT, (uint32_t)wait_command(r, pid,
+	(void)exec_reply(r, CRL_A_EXIT, wait_command(r, s,
 			 crl_msg_u32(r->m, CRL_A_TIMEOUT)), NULL, 0);
+	close(s);
 	return 0;
 }

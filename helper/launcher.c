@@ -206,13 +206,16 @@ static void sleep_ms(int ms)
  * /proc directory, opened before the kill: once the process is reaped,
  * that descriptor answers ESRCH even if the pid is used again.
  */
-static int stop_project(const char *id, struct life_err *e)
+static int stop_project(const struct helper *h, const char *id,
+			struct life_err *e)
 {
 	pid_t init = cg_init_pid(id);
 	int pfd = -1, sfd = -1;
 
-	if (!cg_exists(id))
+	if (!cg_exists(id)) {
+		exec_sock_unlink(h, id);
 		return 0;
+	}
 	if (init > 0) {
 		char path[32];
 
@@ -245,15 +248,17 @@ static int stop_project(const char *id, struct life_err *e)
 	if (cg_remove(id) < 0)
 		return life_fail(e, errno, "cannot remove the cgroups: %s",
 				 strerror(errno));
+	exec_sock_unlink(h, id);
 	return 0;
 }
 
 /*
  * After the reply: this process is the init's parent.  When the init ends
  * (its command exited, or a stop killed it), the kernel has killed the
- * rest of its pid namespace; what is left is the cgroup, removed here
- * under the lock, and only if it is empty (a stop and a new start may
- * have come in between: then the cgroup is theirs).
+ * rest of its pid namespace; what is left is the cgroup and the init's
+ * exec socket, removed here under the lock, and only if the cgroup is
+ * empty (a stop and a new start may have come in between: then both are
+ * theirs).
  */
 static void wait_and_clean(struct life_req *r, pid_t init)
 {
@@ -273,8 +278,11 @@ static void wait_and_clean(struct life_req *r, pid_t init)
 	lock = lock_projects(r->h);
 	if (lock < 0)
 		return;
-	if (cg_exists(r->project) && cg_procs(r->project, NULL, 0) == 0)
-		(void)cg_remove(r->project);
+	if (cg_procs(r->project, NULL, 0) == 0) {
+		if (cg_exists(r->project))
+			(void)cg_remove(r->project);
+		exec_sock_unlink(r->h, r->project);
+	}
 	close(lock);
 }
 
@@ -327,7 +335,7 @@ static int do_start(struct life_req *r, struct life_err *e)
 	if (sandbox_start(r, argv, envp, &init, e) < 0) {
 		struct life_err ignored;
 
-		(void)stop_project(r->project, &ignored);
+		(void)stop_project(r->h, r->project, &ignored);
 		goto out;
 	}
 	begin(r, &enc);
@@ -385,7 +393,7 @@ static int do_stop(struct life_req *r, struct life_err *e)
 	lock = lock_projects(r->h);
 	if (lock < 0)
 		return life_fail(e, errno, "lock: %s", strerror(errno));
-	ret = stop_project(r->project, e);
+	ret = stop_project(r->h, r->project, e);
 	close(lock);
 	if (ret == 0) {
 		begin(r, &enc);
@@ -503,6 +511,8 @@ void life_serve_request(const struct helper *h, int conn, int sock,
 	r.last_len = 0;
 	r.home_fd = -1;
 	r.taken_fd = taken_fd;
+	r.frame = frame;
+	r.frame_len = len;
 	r.m = &m;
 	if (!spawn_fd_ok(sock) || !spawn_fd_ok(conn) ||
 	    crl_decode_request(frame, len, &m) != CRL_OK) {

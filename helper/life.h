@@ -50,6 +50,8 @@ struct life_req {
 	uid_t uid;                    /* the project's, from its home */
 	int home_fd;                  /* O_PATH of the home */
 	int taken_fd;                 /* to the launcher, until released */
+	const void *frame;            /* the request as received */
+	size_t frame_len;
 	uint8_t out[CRL_FRAME_MAX];
 };
 
@@ -101,6 +103,26 @@ void life_release(struct life_req *r);
 /* -1 with *e set when it failed before its first reply (the caller
  * sends the error), else 0: both replies were sent. */
 int life_exec(struct life_req *r, struct life_err *e);
+/* What an EXEC request runs, derived from it and the policy: by the
+ * request process, to check it, and by the project's init, to run it.
+ * The arrays are static: valid until the next call. */
+struct exec_cmd {
+	char **argv;
+	char **envp;
+	const char *cwd;
+	int tty;
+};
+int exec_prepare(const struct crl_policy *p, const struct crl_msg *m,
+		 struct exec_cmd *c, struct life_err *e);
+/* The init's exec socket, home_root/.exec/PROJECT: bound (not listening)
+ * by start, for the init; removed once the project is not running. */
+int exec_sock_bind(const struct helper *h, const char *id,
+		   struct life_err *e);
+void exec_sock_unlink(const struct helper *h, const char *id);
+
+/* init.c: the project's init, once its command runs (never returns) */
+__attribute__((noreturn)) void init_serve(pid_t cmd, int sfd, int lsock,
+					  const struct crl_policy *p);
 
 /* life.c: the connection side */
 int op_life(struct op_ctx *o);

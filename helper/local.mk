@@ -25,7 +25,8 @@ helper_corral_helper_SOURCES = \
 	helper/sandbox.c \
 	helper/net.c \
 	helper/seccomp.c \
-	helper/exec.c
+	helper/exec.c \
+	helper/init.c
 helper_corral_helper_CFLAGS = $(AM_CFLAGS) $(LIBCAP_CFLAGS) $(LIBSECCOMP_CFLAGS) \
 	$(LIBNL_CFLAGS) $(LIBNL_ROUTE_CFLAGS)
 helper_corral_helper_LDADD = policy/libcorralpolicy.a common/libcorralcommon.a \

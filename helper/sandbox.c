@@ -3,14 +3,16 @@
  * start: build a project's sandbox and run its init (DESIGN §3).
  *
  * Runs in a launcher child ("R", root with the helper's capabilities).
- * R forks the init ("I") into new mount, pid, ipc, uts and network
- * namespaces (clone), where I is pid 1.  I moves itself into the
- * project's cgroups before anything else, enters a new cgroup namespace
- * (rooted at its cgroup), builds the file system view, sets the hostname,
- * brings loopback up, lowers the rlimits, drops to the project's uid with
- * no capability in any set, sets no_new_privs, loads the project's
- * seccomp filter, and forks the command.  Only then does it tell R that
- * the start worked (or why not), and R replies.
+ * R binds the socket of the init's exec requests (exec.c), then forks
+ * the init ("I") into new mount, pid, ipc, uts and network namespaces
+ * (clone), where I is pid 1.  I moves itself into the project's cgroups
+ * before anything else, enters a new cgroup namespace (rooted at its
+ * cgroup), builds the file system view, sets the hostname, brings
+ * loopback up, lowers the rlimits, drops to the project's uid with no
+ * capability in any set, sets no_new_privs, loads the project's seccomp
+ * filter, listens on its exec socket, and forks the command.  Only then
+ * does it tell R that the start worked (or why not), and R replies; the
+ * init goes on in init.c.
  *
  * The file system, built in a staging tmpfs and then made the root:
  *   /            policy rootfs, bind (not recursive), ro, nosuid, nodev
@@ -50,6 +52,8 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -549,10 +553,8 @@ void sandbox_rlimits(const struct crl_policy *p)
  * capability in any set (bounding and ambient included), no_new_privs,
  * then the seccomp filter.  Each step is read back.
  *
- * Raw system calls only, no allocation: an exec'd command runs this on
- * the memory it shares with its launcher child until its execve
- * (exec.c).  They act on the calling thread alone, which is the whole
- * process here (the init and every command are single-threaded).
+ * Raw system calls: they act on the calling thread alone, which is the
+ * whole process here (the init is single-threaded).
  */
 int sandbox_drop(uid_t uid, struct life_err *e)
 {
@@ -694,38 +696,6 @@ void signals_default(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-static volatile sig_atomic_t dummy;
-static void on_signal(int sig) { dummy = sig; }
-
-/* pid 1: reap everything, forward TERM/INT/HUP to the command, and end
- * with it (the kernel then kills whatever is left in the namespace). */
-static __attribute__((noreturn)) void init_loop(pid_t cmd)
-{
-	sigset_t set;
-	int status = 0;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	for (;;) {
-		siginfo_t si;
-		pid_t pid;
-
-		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-			if (pid == cmd)
-				_exit(WIFEXITED(status) ? WEXITSTATUS(status) :
-				      128 + WTERMSIG(status));
-		if (pid < 0 && errno == ECHILD)
-			_exit(0);
-		if (sigwaitinfo(&set, &si) < 0)
-			continue;
-		if (si.si_signo != SIGCHLD)
-			kill(cmd, si.si_signo);
-	}
-}
-
 static void report(int fd, const struct life_err *e)
 {
 	ssize_t n = write(fd, e, sizeof(*e));
@@ -788,20 +758,45 @@ static int init_sandbox(struct life_req *r, int go, struct host_fds *f,
 	return sandbox_drop(r->uid, e);
 }
 
-/* The init, from the launcher child's fork to the command's start. */
+/* The command the project was started with, forked by the init; xp[1]
+ * reports why it could not be run.  Never returns. */
+static __attribute__((noreturn)) void init_command(const char *dir, int xp,
+						    char *const argv[],
+						    char *const envp[])
+{
+	struct life_err e = { 0, "" };
+
+	signals_default();
+	setsid();
+	if (stdio_to_null() < 0 || chdir(dir) < 0) {
+		life_fail(&e, errno, "command set-up: %s", strerror(errno));
+	} else {
+		fds_close_except(&xp, 1);
+		environ = (char **)envp;
+		execvp(argv[0], argv);
+		life_fail(&e, errno, "cannot execute %.100s: %s", argv[0],
+			  strerror(errno));
+	}
+	report(xp, &e);
+	_exit(127);
+}
+
+/* The init, from the launcher child's fork to the command's start;
+ * then init.c's loop. */
 static __attribute__((noreturn)) void init_main(struct life_req *r,
-						int go, int ready,
+						int go, int ready, int lsock,
 						char *const argv[],
 						char *const envp[])
 {
 	static struct host_fds hf;
 	const struct crl_policy *p = r->h->policy;
 	struct life_err e = { 0, "" };
-	int keep[32], nkeep = 0, xp[2];
+	int keep[4], nkeep = 0, xp[2], sfd;
 	sigset_t set;
 	pid_t cmd;
 
 	keep[nkeep++] = ready;
+	keep[nkeep++] = lsock;
 	if (go >= 0)
 		keep[nkeep++] = go;
 	keep[nkeep++] = r->home_fd;
@@ -814,34 +809,22 @@ static __attribute__((noreturn)) void init_main(struct life_req *r,
 	signals_default();
 	if (init_sandbox(r, go, &hf, &e) < 0)
 		goto fail;
-	if (pipe2(xp, O_CLOEXEC) < 0) {
-		life_fail(&e, errno, "pipe: %s", strerror(errno));
-		goto fail;
-	}
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	signal(SIGCHLD, on_signal);
-	cmd = fork();
-	if (cmd == 0) {
-		signals_default();
-		setsid();
-		if (stdio_to_null() < 0 || chdir(p->home_mount) < 0) {
-			life_fail(&e, errno, "command set-up: %s", strerror(errno));
-		} else {
-			keep[0] = xp[1];
-			fds_close_except(keep, 1);
-			environ = (char **)envp;
-			execvp(argv[0], argv);
-			life_fail(&e, errno, "cannot execute %.100s: %s", argv[0],
-				  strerror(errno));
-		}
-		report(xp[1], &e);
-		_exit(127);
+	/* listen() here, as the project: exec.c checks the listener's
+	 * credentials, which are the caller's of listen() */
+	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0 || listen(lsock, 16) < 0 || pipe2(xp, O_CLOEXEC) < 0) {
+		life_fail(&e, errno, "init: %s", strerror(errno));
+		goto fail;
 	}
+	cmd = fork();
+	if (cmd == 0)
+		init_command(p->home_mount, xp[1], argv, envp);
 	close(xp[1]);
 	if (cmd < 0) {
 		life_fail(&e, errno, "fork: %s", strerror(errno));
@@ -853,7 +836,7 @@ static __attribute__((noreturn)) void init_main(struct life_req *r,
 	e.err = 0;
 	report(ready, &e);
 	close(ready);
-	init_loop(cmd);
+	init_serve(cmd, sfd, lsock, p);
 fail:
 	report(ready, &e);
 	_exit(1);
@@ -867,13 +850,19 @@ int sandbox_start(struct life_req *r, char *const argv[], char *const envp[],
 		  pid_t *init_pid, struct life_err *e)
 {
 	const struct crl_policy *p = r->h->policy;
-	int ready[2], go[2] = { -1, -1 };
+	int ready[2], go[2] = { -1, -1 }, lsock;
 	ssize_t n;
 	pid_t pid;
 
-	if (pipe2(ready, O_CLOEXEC) < 0)
+	lsock = exec_sock_bind(r->h, r->project, e);
+	if (lsock < 0)
+		return -1;
+	if (pipe2(ready, O_CLOEXEC) < 0) {
+		close(lsock);
 		return life_fail(e, errno, "pipe: %s", strerror(errno));
+	}
 	if (p->network == CRL_NET_VETH && pipe2(go, O_CLOEXEC) < 0) {
+		close(lsock);
 		close(ready[0]);
 		close(ready[1]);
 		return life_fail(e, errno, "pipe: %s", strerror(errno));
@@ -887,8 +876,9 @@ int sandbox_start(struct life_req *r, char *const argv[], char *const envp[],
 		close(ready[0]);
 		if (go[1] >= 0)
 			close(go[1]);
-		init_main(r, go[0], ready[1], argv, envp);
+		init_main(r, go[0], ready[1], lsock, argv, envp);
 	}
+	close(lsock);
 	close(ready[1]);
 	if (go[0] >= 0)
 		close(go[0]);

@@ -143,11 +143,12 @@ uid_pids() {
 }
 
 # residue PROJECT UID: print whatever is left of the project on the host:
-# mounts naming it, cgroup directories, SysV IPC objects and processes of
-# its uid.  Empty output: nothing left.
+# mounts naming it, cgroup directories, its init's exec socket, SysV IPC
+# objects and processes of its uid.  Empty output: nothing left.
 residue() {
 	local p="$1" u="$2"
 	grep -F "$p" /proc/self/mountinfo | sed 's/^/mount: /'
+	[ -e "$HR/.exec/$p" ] && echo "exec socket: $HR/.exec/$p"
 	project_cgroups "$p" | sed 's/^/cgroup: /'
 	# uid is column 8 (shm, msg) or 5 (sem); cuid 10 / 7
 	awk -v u="$u" 'FNR > 1 && ($8 == u || $10 == u) { print "shm/msg: " $0 }' \

@@ -161,6 +161,33 @@ if command -v script >/dev/null; then
 		sh -c "cmp -s $T/stty.before2 $T/stty.after2 && grep -qx rc=143 $T/rc.term"
 fi
 
+# ---------------------------------------------------------- the init's exec socket
+xs="$HR/.exec/$A"
+check "exec goes through the init's socket, home_root/.exec/A" test -S "$xs"
+check "... in a directory of root's, mode 0700" \
+	test "$(stat -c '%u %a' "$HR/.exec" 2>&1)" = "0 700"
+# with the directory opened up, another uid reaches the socket: the init
+# must still refuse it (only root may ask for a command), while root gets
+# the init's answer (corralctl's hello is not an exec request)
+xmode=$(stat -c %a "$xs")
+chmod 0711 "$HR/.exec"; chmod 0666 "$xs"
+check "root reaches the init, which refuses a frame that is not an exec" \
+	expect_line "corralctl: .*the project's init got a bad request.*" \
+	"$CTL_BIN" --helper "$xs" exec "$A" -- /bin/true
+out=$(as_user 65534 65534 "$CTL_BIN" --helper "$xs" exec "$A" -- /bin/true 2>&1)
+echo "#   $out"
+check "the init closes, unanswered, a connection of a uid other than root" \
+	sh -c 'case "$1" in ""|*"init got"*) exit 1 ;; esac' sh "$out"
+chmod 0700 "$HR/.exec"; chmod "$xmode" "$xs"
+mv "$xs" "$HR/.exec/moved-away"
+check "exec with the init's socket gone: a clear error" \
+	expect_line "corralctl: exec $A: Connection refused \(the project's init takes no commands.*\)" \
+	ctl exec "$A" -- /bin/true
+check "... and A still runs" expect_line "running: yes" \
+	sh -c "\"$CTL_BIN\" --helper \"$SOCK\" status $A | grep '^running:'"
+mv "$HR/.exec/moved-away" "$xs"
+check "... and takes commands again once it is back" ctl exec "$A" -- /bin/true
+
 # ---------------------------------------------------------- stop
 d=$(probe_in "$A" daemon)
 echo "#   $d"
@@ -185,6 +212,8 @@ check "stop again succeeds" ctl stop "$A"
 out=$(ctl start "$A" -- /bin/sh -c 'exit 0' 2>&1)
 check "start with a command ($out)" grep -Eqx '[0-9]+' <<<"$out"
 check "when its command exits, the project is no longer running" wait_stopped "$A" 50
+for _ in $(seq 50); do [ -e "$HR/.exec/$A" ] || break; sleep 0.1; done
+check "... and its exec socket is gone without a stop" test ! -e "$HR/.exec/$A"
 check "stop then cleans up" ctl stop "$A"
 check "nothing of A is left" no_residue "$A" "$AU"
 

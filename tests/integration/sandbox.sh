@@ -216,18 +216,36 @@ check "... nor with a pty" \
 	expect_line "fds: 0 1 2" probe_tty "$A" fds
 
 # from the host: the init and the main command hold nothing of the helper
-# (no socket, no pipe, no file), only /dev/null as stdio
+# (no socket, no pipe, no file), only /dev/null as stdio; the init has,
+# besides, its signalfd and the listening socket of its exec requests,
+# the one bound at home_root/.exec/PROJECT (/proc/net/unix: flag 00010000
+# is a listening socket; the path ends with the project id)
+exec_sock_inode() {
+	awk -v id="$A" '$4 == "00010000" && $8 ~ ("/" id "$") { print $7 }' /proc/net/unix
+}
 fdl=""
 for p in $(uid_pids "$AU"); do
 	fdl="$fdl $(cat /proc/$p/comm 2>/dev/null): "
 	for f in /proc/$p/fd/*; do fdl="$fdl$(readlink "$f"),"; done
 done
 echo "# host view of A's fds:$fdl"
-only_devnull() { # every fd target in $fdl is /dev/null, and there are some
-	[ -n "$fdl" ] || return 1
-	! tr ' ,' '\n\n' <<<"$fdl" | grep -v -e '^$' -e ':$' -e '^/dev/null$' | grep -q .
+echo "# A's exec socket: inode $(exec_sock_inode)"
+only_devnull() { # every fd target in $fdl is /dev/null, but the init's two
+	local ino=$(exec_sock_inode)
+	[ -n "$fdl" ] && [ -n "$ino" ] || return 1
+	! tr ' ,' '\n\n' <<<"$fdl" | grep -v -e '^$' -e ':$' -e '^/dev/null$' \
+		-e '^anon_inode:\[signalfd\]$' -e "^socket:\[$ino\]$" | grep -q .
+}
+init_extras() { # ... and those two belong to the init alone
+	local n=0 p
+	for p in $(uid_pids "$AU"); do
+		[ "$(cat /proc/$p/comm 2>/dev/null)" = corral-init ] && continue
+		ls -l /proc/$p/fd/ 2>/dev/null | grep -q -e signalfd -e 'socket:' && n=$((n + 1))
+	done
+	[ "$n" = 0 ]
 }
 check "init and the main command hold only /dev/null (no fd of the helper)" only_devnull
+check "... the init's signalfd and exec socket are not the command's" init_extras
 check "init's fds are not readable from inside (it is not dumpable)" \
 	expect_line "(ls: cannot open directory '/proc/1/fd': Permission denied)" \
 	ctl exec "$A" -- ls /proc/1/fd
