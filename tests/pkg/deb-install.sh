@@ -269,10 +269,11 @@ phase_purge() {
 	check "the corral user stays (Debian keeps system users)" getent passwd corral
 
 	# The test's own leftovers: the project it created, home_root if the
-	# helper made it for this test, the user and group if it was new.
+	# helper made it for this test (with its .exec directory, empty once
+	# no project runs), the user and group if it was new.
 	for id in $ids; do rm -rf --one-file-system "/srv/corral/projects/$id"; done
 	if [ ! -e "$state/had-srv" ]; then
-		rmdir /srv/corral/projects /srv/corral 2>/dev/null
+		rmdir /srv/corral/projects/.exec /srv/corral/projects /srv/corral 2>/dev/null
 	fi
 	[ -e "$state/had-user" ] || userdel corral
 	[ -e "$state/had-group" ] || { getent group corral > /dev/null && groupdel corral; }
