@@ -221,9 +221,9 @@ static void explain_seccomp(const struct crl_policy *p, FILE *out)
 	}
 	fprintf(out, "Seccomp profile \"%s\" (compiled into the helper; a "
 		"copy to read is\ninstalled as seccomp/%s.profile in corral's "
-		"data directory), loaded after\nthe uid switch and right "
-		"before the project's command is executed.\nEverything else "
-		"is allowed.\n", prof.name, prof.name);
+		"data directory), loaded by the\nproject's init after its uid "
+		"switch, before the project's command runs;\ncommands of exec "
+		"inherit it from the init.\nEverything else is allowed.\n", prof.name, prof.name);
 	fprintf(out, "- these fail with EPERM:\n");
 	print_rules(out, &prof, CRL_SC_EPERM);
 	fprintf(out, "- creating namespaces: these fail with EPERM when given "
