@@ -361,6 +361,11 @@ const char *crl_msg_name(unsigned int type);
  */
 ssize_t crl_recv_frame(int sock, void *buf, size_t cap, int *fds,
 		       unsigned int max_fds, unsigned int *nfds);
+/* crl_recv_frame() without descriptors, for a socket with SO_PASSCRED:
+ * *cr gets the sender's credentials (all zero if none came). */
+struct ucred;
+ssize_t crl_recv_frame_cred(int sock, void *buf, size_t cap,
+			    struct ucred *cr);
 /* Send one frame, with nfds descriptors attached (SCM_RIGHTS).  Returns 0,
  * or -1 with errno set. */
 int crl_send_frame(int sock, const void *buf, size_t len, const int *fds,

@@ -22,9 +22,11 @@
  * unseen (the kernel would close those, but we want to count them). */
 #define CRL_SCM_MAX_FD 253
 
+/* ... and room for the sender's credentials, where they are asked for */
 union crl_cmsg_buf {
 	struct cmsghdr align;
-	char buf[CMSG_SPACE(sizeof(int) * CRL_SCM_MAX_FD)];
+	char buf[CMSG_SPACE(sizeof(int) * CRL_SCM_MAX_FD) +
+		 CMSG_SPACE(sizeof(struct ucred))];
 };
 
 static void close_all(const int *fds, unsigned int n)
@@ -36,12 +38,14 @@ static void close_all(const int *fds, unsigned int n)
 }
 
 /*
- * Move every descriptor out of the control messages into got[].  Returns
- * nonzero if anything other than SCM_RIGHTS was there (SO_PASSCRED,
- * SO_PASSSEC: the protocol uses neither) or if got[] overflowed; the
- * descriptors are in got[] either way, for the caller to close.
+ * Move every descriptor out of the control messages into got[], and the
+ * sender's credentials into *cr when cr is given.  Returns nonzero if
+ * anything else was there (SO_PASSSEC; SO_PASSCRED where cr is NULL: the
+ * client protocol uses neither) or if got[] overflowed; the descriptors
+ * are in got[] either way, for the caller to close.
  */
-static int collect_fds(struct msghdr *mh, int *got, unsigned int *ngot)
+static int collect_fds(struct msghdr *mh, int *got, unsigned int *ngot,
+		       struct ucred *cr)
 {
 	struct cmsghdr *c;
 	size_t i, n;
@@ -49,6 +53,12 @@ static int collect_fds(struct msghdr *mh, int *got, unsigned int *ngot)
 
 	*ngot = 0;
 	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		if (cr && c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_CREDENTIALS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(*cr))) {
+			memcpy(cr, CMSG_DATA(c), sizeof(*cr));
+			continue;
+		}
 		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
 		    c->cmsg_len < CMSG_LEN(0)) {
 			bad = 1;
@@ -90,8 +100,9 @@ static ssize_t recv_verdict(const struct msghdr *mh, ssize_t n, int bad,
  * An empty datagram reads like EOF (recvmsg returns 0); the protocol has
  * no empty frames, so it is reported as EOF, descriptors closed.
  */
-ssize_t crl_recv_frame(int sock, void *buf, size_t cap, int *fds,
-		       unsigned int max_fds, unsigned int *nfds)
+static ssize_t recv_frame(int sock, void *buf, size_t cap, int *fds,
+			  unsigned int max_fds, unsigned int *nfds,
+			  struct ucred *cr)
 {
 	union crl_cmsg_buf cbuf;
 	struct iovec iov = { .iov_base = buf, .iov_len = cap };
@@ -115,7 +126,7 @@ ssize_t crl_recv_frame(int sock, void *buf, size_t cap, int *fds,
 	} while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return CRL_E_IO;
-	bad = collect_fds(&mh, got, &ngot);
+	bad = collect_fds(&mh, got, &ngot, cr);
 	verdict = recv_verdict(&mh, n, bad, ngot, max_fds);
 	if (verdict <= 0) {
 		close_all(got, ngot);
@@ -126,6 +137,19 @@ ssize_t crl_recv_frame(int sock, void *buf, size_t cap, int *fds,
 	if (nfds)
 		*nfds = ngot;
 	return n;
+}
+
+ssize_t crl_recv_frame(int sock, void *buf, size_t cap, int *fds,
+		       unsigned int max_fds, unsigned int *nfds)
+{
+	return recv_frame(sock, buf, cap, fds, max_fds, nfds, NULL);
+}
+
+ssize_t crl_recv_frame_cred(int sock, void *buf, size_t cap,
+			    struct ucred *cr)
+{
+	memset(cr, 0, sizeof(*cr));
+	return recv_frame(sock, buf, cap, NULL, 0, NULL, cr);
 }
 
 /* Attach nfds descriptors to mh as one SCM_RIGHTS message in cbuf. */

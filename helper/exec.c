@@ -305,60 +305,13 @@ static int init_connect(struct life_req *r, pid_t init, struct life_err *e)
 	return s;
 }
 
-/*
- * One frame from the init's connection, with the credentials of the
- * process that sent it (SO_PASSCRED: the kernel's, with the pid as this
- * pid namespace sees it) and nothing else: a descriptor is closed and
- * fails the frame.  The frame's length, or -1 (EOF included).
- */
-static ssize_t init_recv(int s, void *buf, size_t cap, struct ucred *cr)
-{
-	union {
-		struct cmsghdr align;
-		char b[CMSG_SPACE(sizeof(struct ucred)) +
-		       CMSG_SPACE(sizeof(int) * 4)];
-	} u;
-	struct iovec iov = { .iov_base = buf, .iov_len = cap };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = u.b, .msg_controllen = sizeof(u.b) };
-	int ok = 1;
-	ssize_t n;
-
-	do
-		n = recvmsg(s, &mh, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n <= 0)
-		return -1;
-	memset(cr, 0, sizeof(*cr));
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c;
-	     c = CMSG_NXTHDR(&mh, c)) {
-		size_t nfd = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-
-		if (c->cmsg_level == SOL_SOCKET &&
-		    c->cmsg_type == SCM_CREDENTIALS &&
-		    c->cmsg_len == CMSG_LEN(sizeof(*cr))) {
-			memcpy(cr, CMSG_DATA(c), sizeof(*cr));
-			continue;
-		}
-		ok = 0;
-		for (size_t i = 0; c->cmsg_level == SOL_SOCKET &&
-		     c->cmsg_type == SCM_RIGHTS && i < nfd; i++) {
-			int fd;
-
-			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(fd));
-			close(fd);
-		}
-	}
-	return ok && !(mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ? n : -1;
-}
-
 /* The first reply, the command's own: its host pid; or -1 with e set
  * (the init's error, or EPROTO). */
 static pid_t init_started(struct life_req *r, int s, struct life_err *e)
 {
 	struct crl_msg m;
 	struct ucred cr;
-	ssize_t n = init_recv(s, r->out, sizeof(r->out), &cr);
+	ssize_t n = crl_recv_frame_cred(s, r->out, sizeof(r->out), &cr);
 
 	if (n > 0 && crl_decode_reply(r->out, (size_t)n, &m) == CRL_OK) {
 		if (crl_msg_is_error(&m)) {
@@ -408,7 +361,8 @@ static uint32_t wait_command(struct life_req *r, int s, uint32_t timeout)
 		if (n > 0 && p[0].revents) {
 			struct crl_msg m;
 			struct ucred cr;
-			ssize_t len = init_recv(s, r->out, sizeof(r->out), &cr);
+			ssize_t len = crl_recv_frame_cred(s, r->out,
+							  sizeof(r->out), &cr);
 
 			if (len > 0 &&
 			    crl_decode_reply(r->out, (size_t)len, &m) == CRL_OK &&

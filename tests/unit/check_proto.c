@@ -2095,6 +2095,34 @@ START_TEST(test_wire_passcred_refused)
 }
 END_TEST
 
+/* crl_recv_frame_cred(): the sender's credentials come back, from the
+ * kernel; a descriptor still fails the frame (and is closed). */
+START_TEST(test_wire_cred)
+{
+	struct ucred cr;
+	int sv[2], one = 1, fd;
+	size_t len = hello(fb, NULL);
+
+	seqpacket_pair(sv);
+	ck_assert_int_eq(setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &one,
+				    sizeof(one)), 0);
+	ck_assert_int_eq(crl_send_frame(sv[0], fb, len, NULL, 0), 0);
+	ck_assert_int_eq(crl_recv_frame_cred(sv[1], rb, CRL_FRAME_MAX, &cr),
+			 (ssize_t)len);
+	ck_assert_int_eq(cr.pid, getpid());
+	ck_assert_uint_eq(cr.uid, getuid());
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(crl_send_frame(sv[0], fb, len, &fd, 1), 0);
+	close(fd);
+	ck_assert_int_eq(crl_recv_frame_cred(sv[1], rb, CRL_FRAME_MAX, &cr),
+			 CRL_E_FDS);
+	close(sv[0]);
+	ck_assert_int_eq(crl_recv_frame_cred(sv[1], rb, CRL_FRAME_MAX, &cr), 0);
+	close(sv[1]);
+}
+END_TEST
+
 /* sendmsg() without crl_send_frame()'s checks, with one descriptor. */
 static ssize_t send_raw(int sock, void *data, size_t len, int fd)
 {
@@ -2278,6 +2306,7 @@ static Suite *proto_suite(void)
 	tcase_add_test(tc, test_wire_fd_passing);
 	tcase_add_test(tc, test_wire_fds_refused);
 	tcase_add_test(tc, test_wire_passcred_refused);
+	tcase_add_test(tc, test_wire_cred);
 	tcase_add_test(tc, test_wire_truncated);
 	tcase_add_test(tc, test_wire_eof);
 	tcase_add_test(tc, test_wire_errors);
