@@ -3,11 +3,13 @@
  * bench-life: latency of the project lifecycle through the helper, next to
  * bubblewrap measured in the same run with the closest equivalent options.
  *
- *   bench-life --socket S --project ID --home DIR --uid N
- *              [--runs 30] [--bwrap PATH] [--strict]
+ *   bench-life --socket S --project ID --exec-project ID2 --home DIR
+ *              --uid N [--runs 30] [--bwrap PATH] [--strict]
  *
- * The project is created beforehand (bench/run-bench-life.sh does it); DIR is
- * its home on the host, N its uid, both given to bwrap.
+ * Both projects are created beforehand (bench/run-bench-life.sh does it);
+ * DIR is ID's home on the host, N its uid, both given to bwrap.  ID is
+ * started and stopped run by run; ID2 runs its default command for the
+ * whole benchmark, and takes the execs.
  *
  * Cases, interleaved run by run (one of each in turn, so that a slow phase
  * of the machine hits all of them alike):
@@ -25,8 +27,8 @@
  *                       --cap-drop ALL /bin/true, until waitpid
  *                       (--tmpfs /home: bwrap cannot create /home/user on
  *                       the read-only root; corral hides /home too)
- *   corral exec         EXEC /bin/true into the project running its
- *                       default command, on one connection, until the
+ *   corral exec         EXEC /bin/true into ID2, running its default
+ *                       command, on a connection of its own, until the
  *                       EXIT reply
  * The rows "of which" show when the first reply came (START: PID; EXEC:
  * PID and the descriptors), as a breakdown for whoever tunes the helper;
@@ -208,6 +210,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "project", required_argument, NULL, 'p' },
+		{ "exec-project", required_argument, NULL, 'x' },
 		{ "home", required_argument, NULL, 'h' },
 		{ "uid", required_argument, NULL, 'u' },
 		{ "runs", required_argument, NULL, 'r' },
@@ -219,6 +222,7 @@ int main(int argc, char **argv)
 		t_exec[RUNS_MAX], t_sreply[RUNS_MAX], t_ereply[RUNS_MAX],
 		t_host[RUNS_MAX];
 	const char *sock = NULL, *project = NULL, *home = NULL, *uid = NULL;
+	const char *xproject = NULL;
 	const char *bwrap = "/usr/bin/bwrap";
 	struct crl_client c, x;
 	int runs = 30, strict = 0, opt, i, miss = 0;
@@ -228,6 +232,7 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 's': sock = optarg; break;
 		case 'p': project = optarg; break;
+		case 'x': xproject = optarg; break;
 		case 'h': home = optarg; break;
 		case 'u': uid = optarg; break;
 		case 'r': runs = atoi(optarg); break;
@@ -236,10 +241,11 @@ int main(int argc, char **argv)
 		default: return 2;
 		}
 	}
-	if (!sock || !project || !home || !uid || runs < 1 || runs > RUNS_MAX) {
+	if (!sock || !project || !xproject || !home || !uid || runs < 1 ||
+	    runs > RUNS_MAX) {
 		fprintf(stderr, "usage: bench-life --socket S --project ID "
-			"--home DIR --uid N [--runs 1-%d] [--bwrap PATH] "
-			"[--strict]\n", RUNS_MAX);
+			"--exec-project ID2 --home DIR --uid N [--runs 1-%d] "
+			"[--bwrap PATH] [--strict]\n", RUNS_MAX);
 		return 2;
 	}
 	const char *const bw[] = {
@@ -257,31 +263,29 @@ int main(int argc, char **argv)
 	if (crl_client_connect(&x, sock) < 0 || crl_client_hello(&x, "bench-life") < 0)
 		die("connect", &x);
 
+	/* ID2 runs its default command throughout, for the execs */
+	{
+		struct crl_enc e;
+		struct crl_msg m;
+
+		crl_client_begin(&x, &e, CRL_MSG_START);
+		crl_put_str(&e, CRL_A_PROJECT, xproject);
+		if (crl_client_call(&x, &e, &m) < 0)
+			die("start (default command)", &x);
+	}
 	/* warm-up: caches, the first cgroup, page tables of every binary */
 	for (i = 0; i < 3; i++) {
 		corral_start(&c, project, &dummy, &ms);
 		run_wait(bw);
+		corral_exec(&x, xproject, &dummy);
 	}
 	for (i = 0; i < runs; i++) {
 		t_start[i] = corral_start(&c, project, &t_sreply[i], &t_stop[i]);
 		t_bwrap[i] = run_wait(bw);
 		t_host[i] = run_wait(bare);
+		t_exec[i] = corral_exec(&x, xproject, &t_ereply[i]);
 	}
-	/* exec into the running project (its default command) */
-	{
-		struct crl_enc e;
-		struct crl_msg m;
-
-		crl_client_begin(&c, &e, CRL_MSG_START);
-		crl_put_str(&e, CRL_A_PROJECT, project);
-		if (crl_client_call(&c, &e, &m) < 0)
-			die("start (default command)", &c);
-	}
-	for (i = 0; i < 3; i++)
-		corral_exec(&x, project, &dummy);
-	for (i = 0; i < runs; i++)
-		t_exec[i] = corral_exec(&x, project, &t_ereply[i]);
-	simple_call(&c, CRL_MSG_STOP, project, "stop");
+	simple_call(&x, CRL_MSG_STOP, xproject, "stop");
 
 	printf("%-22s %9s %9s %9s   (ms, %d runs each)\n", "case", "median",
 	       "p10", "p90", runs);

@@ -34,10 +34,12 @@ life_world
 log=${log:-$T/helper.log}
 start_helper "$log" || { echo "run-bench-life.sh: the helper did not start" >&2; exit 2; }
 new_project || { echo "run-bench-life.sh: create failed" >&2; exit 2; }
+X=$P
+new_project || { echo "run-bench-life.sh: create failed" >&2; exit 2; }
 
 echo "# corral-helper $(git -C "$top" describe --always --dirty 2>/dev/null || echo '?'), $(nproc) CPUs, $(uname -r), $("$BWRAP" --version)"
 opts=()
 [ "${CORRAL_BENCH_STRICT:-0}" = 1 ] && opts+=(--strict)
-"$build/bench/bench-life" --socket "$SOCK" --project "$P" --home "$HR/$P" \
+"$build/bench/bench-life" --socket "$SOCK" --project "$P" --exec-project "$X" --home "$HR/$P" \
 	--uid "$PU" --runs "${CORRAL_BENCH_RUNS:-30}" --bwrap "$BWRAP" "${opts[@]}"
 bench_exit run-bench-life.sh "$log" $?

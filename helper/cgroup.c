@@ -252,9 +252,9 @@ int cg_attach_self(const char *id)
 /* The project's processes (its pids hierarchy on v1): up to max of them
  * in out; returns how many there are, 0 when the cgroup does not exist,
  * -1 on error.  Read with read(2) into a buffer on the stack, not stdio:
- * exec calls this twice per request, and the allocation fopen makes
- * would touch (and so copy) heap pages the request process shares with
- * the launcher. */
+ * request processes call this, and the allocation fopen makes would
+ * touch (and so copy) heap pages a request process shares with the
+ * launcher. */
 int cg_procs(const char *id, pid_t *out, int max)
 {
 	char path[256], buf[4096];
@@ -333,24 +333,31 @@ pid_t cg_init_pid(const char *id)
 	return 0;
 }
 
+/* Whether pid is in the project's cgroup (its pids hierarchy on v1), as
+ * /proc/<pid>/cgroup says from the host's cgroup namespace. */
+int cg_member(const char *id, pid_t pid)
+{
+	char path[64], buf[4096], want[80];
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	snprintf(want, sizeof(want), cg_v2 ? "::/corral/%s\n" :
+		 ":pids:/corral/%s\n", id);
+	return read_small(path, buf, sizeof(buf)) == 0 && strstr(buf, want);
+}
+
 /*
  * SIGKILL to pid, but only if it is still in the project's cgroup: a
- * pidfd is taken first, then /proc/<pid>/cgroup checked.  If the pid was
- * reused by another process before the pidfd, the check sees that
- * process's cgroup and nothing is sent; if after, the pidfd still names
- * ours.
+ * pidfd is taken first, then its cgroup checked.  If the pid was reused
+ * by another process before the pidfd, the check sees that process's
+ * cgroup and nothing is sent; if after, the pidfd still names ours.
  */
 static void kill_member(const char *id, pid_t pid)
 {
-	char path[64], buf[4096], want[80];
 	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
 
 	if (fd < 0)
 		return;
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-	snprintf(want, sizeof(want), cg_v2 ? "::/corral/%s\n" :
-		 ":pids:/corral/%s\n", id);
-	if (read_small(path, buf, sizeof(buf)) == 0 && strstr(buf, want))
+	if (cg_member(id, pid))
 		syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0);
 	close(fd);
 }

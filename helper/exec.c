@@ -7,24 +7,24 @@
  * empty capability sets, no_new_privs and seccomp filter: no root
  * process ever enters a running project.  In a launcher child ("R"):
  *  1. the request is checked (exec_prepare, the same code the init
- *     runs), then the project's init is found through its cgroup (the
- *     process that is pid 1 of its own pid namespace) and held by a
- *     pidfd, checked again after opening so a recycled pid cannot be
- *     mistaken for it;
- *  2. stdio is made by R itself: three pipes, or with CRL_EXEC_TTY a pty
+ *     runs);
+ *  2. R connects to the init's socket, home_root/.exec/PROJECT (the
+ *     directory is root's, mode 0700, checked on its descriptor; the
+ *     socket is reached through that descriptor).  Only the helper can
+ *     bind there, and the peer's credentials are those of the process
+ *     that called listen(): R checks that they name the project's uid,
+ *     which only the init, after its uid switch, can have done;
+ *  3. stdio is made by R itself: three pipes, or with CRL_EXEC_TTY a pty
  *     whose master is opened from the project's own devpts instance
  *     (/proc/<init>/root/dev/pts/ptmx, a devpts the helper mounted on a
- *     read-only /dev the project cannot change), checked to be a pty
- *     master, and whose slave comes from TIOCGPTPEER, never from a path;
- *  3. R connects to the init's socket, home_root/.exec/PROJECT (the
- *     directory is root's, mode 0700, checked on its descriptor; the
- *     socket is reached through that descriptor), and checks that the
- *     listener is the init found in 1 and runs as the project's uid:
- *     the init called listen() itself, after its uid switch;
+ *     read-only /dev the project cannot change; the init is held by a
+ *     pidfd, in the project's cgroup before the open and alive after
+ *     it), checked to be a pty master, and whose slave comes from
+ *     TIOCGPTPEER, never from a path;
  *  4. R sends the request as it came, with the command's stdio, and
- *     closes its copies; the init replies with a pidfd of the command
- *     (R reads the host's pid of it), and R replies to the client with
- *     that pid and its ends of stdio;
+ *     closes its copies; the first reply comes from the command itself
+ *     (R reads its host pid from the credentials the kernel attaches),
+ *     and R replies to the client with that pid and its ends of stdio;
  *  5. R waits for the init's second reply (the command's wait status),
  *     the timeout and the client: on timeout or hang-up it shuts its
  *     side of the init's connection, and the init kills the command's
@@ -59,48 +59,71 @@ static int pidfd_open_(pid_t pid)
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
-/* The project's init, held by a pidfd and checked after opening. */
-static int hold_init(const char *id, pid_t *init, struct life_err *e)
+/* Whether the process of pidfd has not ended. */
+static int alive(int pidfd)
 {
-	pid_t pid = cg_init_pid(id);
-	int fd;
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
 
-	if (pid <= 0)
-		return life_fail(e, ESRCH, "project is not running");
-	fd = pidfd_open_(pid);
-	if (fd < 0 || cg_init_pid(id) != pid) {
-		if (fd >= 0)
-			close(fd);
-		return life_fail(e, ESRCH, "project is not running");
-	}
-	*init = pid;
-	return fd;
+	return poll(&p, 1, 0) == 0;
 }
 
-static int open_pty(pid_t init, uid_t uid, int *master, int *slave,
-		    struct life_err *e)
+/* The master of a new pty of the project's devpts; on failure -1, with e
+ * set. */
+static int open_ptmx(pid_t init, struct life_err *e)
 {
 	char path[64];
 	struct stat st;
-	int unlock = 0;
+	int unlock = 0, fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/root/dev/pts/ptmx", (int)init);
-	*master = open(path, O_RDWR | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC);
-	if (*master < 0)
+	fd = open(path, O_RDWR | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
 		return life_fail(e, errno, "project pty: %s", strerror(errno));
-	if (fstat(*master, &st) < 0 || !S_ISCHR(st.st_mode) ||
+	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) ||
 	    major(st.st_rdev) != 5 || minor(st.st_rdev) != 2 ||
-	    ioctl(*master, TIOCSPTLCK, &unlock) < 0) {
-		close(*master);
+	    ioctl(fd, TIOCSPTLCK, &unlock) < 0) {
+		close(fd);
 		return life_fail(e, EPERM, "the project's ptmx is not a pty "
 				 "multiplexer");
 	}
+	return fd;
+}
+
+/*
+ * A pty of the project: the master opened through /proc/<init>/root, the
+ * slave from TIOCGPTPEER.  The init is held by a pidfd, checked to be in
+ * the project's cgroup before the open and to live after it, so that
+ * the path was the init's: a pid reused after the init ended is not
+ * taken for it.  On failure, both descriptors are -1.
+ */
+static int open_pty(pid_t init, struct life_req *r, int *master, int *slave,
+		    struct life_err *e)
+{
+	int pidfd = pidfd_open_(init), err;
+
+	*master = *slave = -1;
+	if (pidfd < 0 || !cg_member(r->project, init)) {
+		if (pidfd >= 0)
+			close(pidfd);
+		return life_fail(e, ESRCH, "project is not running");
+	}
+	*master = open_ptmx(init, e);
+	if (*master >= 0 && !alive(pidfd)) {
+		close(*master);
+		*master = -1;
+		life_fail(e, ESRCH, "project is not running");
+	}
+	close(pidfd);
+	if (*master < 0)
+		return -1;
 	*slave = ioctl(*master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (*slave < 0 || fchown(*slave, uid, (gid_t)uid) < 0) {
+	if (*slave < 0 || fchown(*slave, r->uid, (gid_t)r->uid) < 0) {
+		err = errno;
 		close(*master);
 		if (*slave >= 0)
 			close(*slave);
-		return life_fail(e, errno, "pty slave: %s", strerror(errno));
+		*master = *slave = -1;
+		return life_fail(e, err, "pty slave: %s", strerror(err));
 	}
 	return 0;
 }
@@ -123,11 +146,8 @@ static int open_stdio(struct life_req *r, pid_t init, int tty, int ours[3],
 	int pp[2];
 
 	if (tty) {
-		if (open_pty(init, r->uid, &ours[0], &theirs[0], e) < 0) {
-			close_all(ours, 1);
-			close_all(theirs, 1);
+		if (open_pty(init, r, &ours[0], &theirs[0], e) < 0)
 			return -1;
-		}
 		theirs[1] = theirs[2] = theirs[0];
 		return 1;
 	}
@@ -267,9 +287,29 @@ void exec_sock_unlink(const struct helper *h, const char *id)
 	}
 }
 
-/* Connected to the init's socket, whose listener must be the init itself
- * (pid init, the project's uid); or -1 with e set. */
-static int init_connect(struct life_req *r, pid_t init, struct life_err *e)
+/* Why the init's socket could not be reached (err; e may already say
+ * something): first of all, the project may not be running. */
+static int connect_failed(struct life_req *r, int err, struct life_err *e)
+{
+	if (cg_procs(r->project, NULL, 0) <= 0)
+		return life_fail(e, ESRCH, "project is not running");
+	if (err == ENOENT || err == ECONNREFUSED)
+		return life_fail(e, ECONNREFUSED, "the project's init takes "
+				 "no commands (its socket is gone): stop the "
+				 "project and start it again");
+	if (e->err)
+		return -1;
+	return life_fail(e, err, "exec socket: %s", strerror(err));
+}
+
+/*
+ * Connected to the init's socket, or -1 with e set; *init gets the init's
+ * pid.  Only the helper binds in home_root/.exec, and the peer's
+ * credentials are those of the process that called listen() on the
+ * socket: the project's uid there means the init, after its uid switch
+ * (the start's request process, which bound it, would be root).
+ */
+static int init_connect(struct life_req *r, pid_t *init, struct life_err *e)
 {
 	struct sockaddr_un a;
 	struct ucred cr;
@@ -277,7 +317,7 @@ static int init_connect(struct life_req *r, pid_t init, struct life_err *e)
 	int dfd = exec_dir(r->h, 0, e), s, c, one = 1;
 
 	if (dfd < 0)
-		return -1;
+		return connect_failed(r, e->err, e);
 	s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	c = s < 0 || setsockopt(s, SOL_SOCKET, SO_PASSCRED, &one,
 				sizeof(one)) < 0 ? -1 :
@@ -289,19 +329,15 @@ static int init_connect(struct life_req *r, pid_t init, struct life_err *e)
 
 		if (s >= 0)
 			close(s);
-		if (err == ENOENT || err == ECONNREFUSED)
-			return life_fail(e, ECONNREFUSED, "the project's init "
-					 "takes no commands (its socket is "
-					 "gone): stop the project and start "
-					 "it again");
-		return life_fail(e, err, "exec socket: %s", strerror(err));
+		return connect_failed(r, err, e);
 	}
 	if (getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0 ||
-	    cr.pid != init || cr.uid != r->uid) {
+	    cr.uid != r->uid || cr.pid <= 0) {
 		close(s);
 		return life_fail(e, EPERM, "the exec socket is not the "
 				 "project's init");
 	}
+	*init = cr.pid;
 	return s;
 }
 
@@ -381,32 +417,29 @@ static uint32_t wait_command(struct life_req *r, int s, uint32_t timeout)
 int life_exec(struct life_req *r, struct life_err *e)
 {
 	int ours[3] = { -1, -1, -1 }, theirs[3] = { -1, -1, -1 };
-	int pidfd, nours, s;
+	int nours, s;
 	struct exec_cmd c;
 	pid_t init = 0, pid;
 
 	if (exec_prepare(r->h->policy, r->m, &c, e) < 0)
 		return -1;
-	pidfd = hold_init(r->project, &init, e);
-	if (pidfd < 0)
+	s = init_connect(r, &init, e);
+	if (s < 0)
 		return -1;
 	nours = open_stdio(r, init, c.tty, ours, theirs, e);
-	s = nours < 0 ? -1 : init_connect(r, init, e);
-	close(pidfd);
-	if (s >= 0 && crl_send_frame(s, r->frame, r->frame_len, theirs,
-				     (unsigned int)nours) < 0) {
+	if (nours >= 0 && crl_send_frame(s, r->frame, r->frame_len, theirs,
+					 (unsigned int)nours) < 0) {
 		life_fail(e, errno, "to the project's init: %s",
 			  strerror(errno));
-		close(s);
-		s = -1;
+		close_all(ours, 3);
+		nours = -1;
 	}
 	if (c.tty)
 		theirs[1] = theirs[2] = -1;
 	close_all(theirs, 3);
-	pid = s < 0 ? -1 : init_started(r, s, e);
+	pid = nours < 0 ? -1 : init_started(r, s, e);
 	if (pid < 0) {
-		if (s >= 0)
-			close(s);
+		close(s);
 		close_all(ours, 3);
 		return -1;
 	}

@@ -20,7 +20,7 @@
  *     pty slave).  It is decoded here with the same strict schema, and
  *     the command, environment and directory are derived by the same
  *     code as in the helper (exec_prepare);
- *  3. the init forks; the child resets its signals, makes a session of
+ *  3. the init forks; the child unblocks its signals, makes a session of
  *     its own, takes the stdio, closes every other descriptor, enters
  *     the directory and executes the command.  It has nothing to drop:
  *     namespaces, cgroups, limits, uid and filter are the init's;
@@ -112,9 +112,13 @@ static int ex_child(void *arg)
 	const struct exec_cmd *c = a->c;
 	const int *io = a->io;
 	int o = c->tty ? 0 : 1, e = c->tty ? 0 : 2;
+	sigset_t none;
 
 	ex_reply(x->fd, x->request_id, CRL_A_PID, (uint32_t)getpid());
-	signals_default();
+	/* every disposition is the default (init_main reset them), only
+	 * the init's mask is to be undone */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (setsid() < 0 || dup2(io[0], 0) < 0 || dup2(io[o], 1) < 0 ||
 	    dup2(io[e], 2) < 0)
 		_exit(126);
@@ -204,7 +208,8 @@ static void ex_request(unsigned int i, const struct crl_policy *p)
 	}
 }
 
-static void ex_accept(int lsock)
+/* A connection; its frame, if already there, is taken at once. */
+static void ex_accept(int lsock, const struct crl_policy *p)
 {
 	struct ucred cr;
 	socklen_t len = sizeof(cr);
@@ -224,6 +229,7 @@ static void ex_accept(int lsock)
 		return;
 	}
 	ex[nex++] = (struct init_exec){ .fd = fd };
+	ex_request(nex - 1, p);
 }
 
 /* Reap what has ended; the init ends with its command. */
@@ -291,6 +297,6 @@ void init_serve(pid_t cmd, int sfd, int lsock, const struct crl_policy *p)
 			}
 		}
 		if (pf[1].revents)
-			ex_accept(lsock);
+			ex_accept(lsock, p);
 	}
 }

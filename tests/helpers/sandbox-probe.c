@@ -29,6 +29,12 @@
  *   sandbox-probe listen ADDR PORT      listen (PORT 0: any free port), print
  *                                       "listening PORT", accept connections
  *                                       until killed (host side)
+ *   sandbox-probe unix-listen PATH      bind a SOCK_SEQPACKET socket at PATH,
+ *                                       print "listening", take one
+ *                                       connection and read it to its end
+ *                                       (or 3 s of silence, then close it):
+ *                                       "unix-listen: BYTES bytes FDS fds"
+ *                                       (host side)
  *   sandbox-probe kill PID [SIG]        kill(PID, SIG) (default 0)
  *   sandbox-probe forkbomb              fork children that wait until a
  *                                       fork fails: "forkbomb: N ERRNO"
@@ -50,6 +56,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -65,6 +72,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <sched.h>
 #include <termios.h>
@@ -402,6 +410,54 @@ static int p_listen(const char *addr, const char *port)
 	}
 }
 
+static int p_unix_listen(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(16 * sizeof(int))];
+	} cm;
+	char data[4096];
+	long bytes = 0, fds = 0;
+	int s, c;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return say("unix-listen", ENAMETOOLONG);
+	strcpy(sa.sun_path, path);
+	s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (s < 0 || bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(s, 1) < 0)
+		return say("unix-listen", errno);
+	printf("listening\n");
+	c = accept4(s, NULL, NULL, SOCK_CLOEXEC);
+	if (c < 0)
+		return say("unix-listen", errno);
+	for (;;) {
+		struct iovec iov = { data, sizeof(data) };
+		struct msghdr mh = {
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = cm.buf, .msg_controllen = sizeof(cm.buf),
+		};
+		struct pollfd pf = { .fd = c, .events = POLLIN };
+		ssize_t n = poll(&pf, 1, 3000) == 1 ?
+			recvmsg(c, &mh, MSG_CMSG_CLOEXEC) : -1;
+
+		if (n <= 0)
+			break;
+		bytes += n;
+		for (struct cmsghdr *h = CMSG_FIRSTHDR(&mh); h;
+		     h = CMSG_NXTHDR(&mh, h))
+			if (h->cmsg_level == SOL_SOCKET &&
+			    h->cmsg_type == SCM_RIGHTS)
+				fds += (long)((h->cmsg_len - CMSG_LEN(0)) /
+					      sizeof(int));
+	}
+	close(c);
+	unlink(path);
+	printf("unix-listen: %ld bytes %ld fds\n", bytes, fds);
+	return 0;
+}
+
 static int p_kill(const char *pid, const char *sig)
 {
 	return say("kill", rc_errno(kill((pid_t)atoi(pid), sig ? atoi(sig) : 0)));
@@ -570,6 +626,8 @@ int main(int argc, char **argv)
 		return p_connect(a1, a2);
 	if (!strcmp(op, "listen") && a2)
 		return p_listen(a1, a2);
+	if (!strcmp(op, "unix-listen") && a1)
+		return p_unix_listen(a1);
 	if (!strcmp(op, "kill") && a1)
 		return p_kill(a1, a2);
 	if (!strcmp(op, "forkbomb"))

@@ -21,8 +21,9 @@ echo "# project A $A uid $AU"
 # ---------------------------------------------------------- status before start
 check "status of a created project: not running" \
 	expect_line "running: no" ctl status "$A"
-check "exec into a project that is not running fails" \
-	expect_line "corralctl: exec $A: .+" ctl exec "$A" -- /bin/true
+check "exec into a project never started: not running" \
+	expect_line "corralctl: exec $A: No such process \(project is not running\)" \
+	ctl exec "$A" -- /bin/true
 check "start of a project never created fails" \
 	expect_line "corralctl: start [-0-9a-f]+: No such file or directory.*" \
 	ctl start "$(new_uuid)"
@@ -180,6 +181,18 @@ check "the init closes, unanswered, a connection of a uid other than root" \
 	sh -c 'case "$1" in ""|*"init got"*) exit 1 ;; esac' sh "$out"
 chmod 0700 "$HR/.exec"; chmod "$xmode" "$xs"
 mv "$xs" "$HR/.exec/moved-away"
+# an impostor in the init's place, listening as root: the request process
+# must refuse it before it sends the request or the command's stdio
+"$PROBE_BIN" unix-listen "$xs" >"$T/impostor" 2>&1 &
+ipid=$!
+for _ in $(seq 50); do grep -q listening "$T/impostor" && break; sleep 0.1; done
+check "exec to a listener that is not the project's init is refused" \
+	expect_line "corralctl: exec $A: Operation not permitted \(the exec socket is not the project's init\)" \
+	ctl exec "$A" -- /bin/true
+wait "$ipid"
+check "... before anything was sent to it ($(tail -n 1 "$T/impostor"))" \
+	grep -qx "unix-listen: 0 bytes 0 fds" "$T/impostor"
+rm -f "$xs"
 check "exec with the init's socket gone: a clear error" \
 	expect_line "corralctl: exec $A: Connection refused \(the project's init takes no commands.*\)" \
 	ctl exec "$A" -- /bin/true
@@ -201,6 +214,9 @@ check "... in its own IPC namespace: none in the host's tables" \
 	test -z "$(residue "$A" "$AU" | grep -E '^(shm/msg|sem):')"
 check "stop A (--grace 1)" ctl stop "$A" --grace 1
 check "after stop, status says not running" expect_line "running: no" ctl status "$A"
+check "after stop, exec says not running" \
+	expect_line "corralctl: exec $A: No such process \(project is not running\)" \
+	ctl exec "$A" --tty -- /bin/true
 check "after stop, list does not show A" sh -c "! \"$CTL_BIN\" --helper \"$SOCK\" status | grep -qx $A"
 alive=""
 for p in $host_pids; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
