@@ -341,15 +341,24 @@ static int init_connect(struct life_req *r, pid_t *init, struct life_err *e)
 	return s;
 }
 
+/* One reply on the init's connection, decoded into m with the sender's
+ * credentials in cr: 1, or 0 when none came or it did not decode. */
+static int init_reply(struct life_req *r, int s, struct crl_msg *m,
+		      struct ucred *cr)
+{
+	ssize_t n = crl_recv_frame_cred(s, r->out, sizeof(r->out), cr);
+
+	return n > 0 && crl_decode_reply(r->out, (size_t)n, m) == CRL_OK;
+}
+
 /* The first reply, the command's own: its host pid; or -1 with e set
  * (the init's error, or EPROTO). */
 static pid_t init_started(struct life_req *r, int s, struct life_err *e)
 {
 	struct crl_msg m;
 	struct ucred cr;
-	ssize_t n = crl_recv_frame_cred(s, r->out, sizeof(r->out), &cr);
 
-	if (n > 0 && crl_decode_reply(r->out, (size_t)n, &m) == CRL_OK) {
+	if (init_reply(r, s, &m, &cr)) {
 		if (crl_msg_is_error(&m)) {
 			const char *msg = crl_msg_str(&m, CRL_A_MESSAGE);
 
@@ -397,11 +406,8 @@ static uint32_t wait_command(struct life_req *r, int s, uint32_t timeout)
 		if (n > 0 && p[0].revents) {
 			struct crl_msg m;
 			struct ucred cr;
-			ssize_t len = crl_recv_frame_cred(s, r->out,
-							  sizeof(r->out), &cr);
 
-			if (len > 0 &&
-			    crl_decode_reply(r->out, (size_t)len, &m) == CRL_OK &&
+			if (init_reply(r, s, &m, &cr) &&
 			    crl_msg_has(&m, CRL_A_EXIT))
 				return crl_msg_u32(&m, CRL_A_EXIT);
 			return SIGKILL;
@@ -431,8 +437,7 @@ int life_exec(struct life_req *r, struct life_err *e)
 					 (unsigned int)nours) < 0) {
 		life_fail(e, errno, "to the project's init: %s",
 			  strerror(errno));
-		close_all(ours, 3);
-		nours = -1;
+		nours = -1;     /* ours are closed below */
 	}
 	if (c.tty)
 		theirs[1] = theirs[2] = -1;
