@@ -10,6 +10,7 @@
 # CORRAL_BENCH_SECONDS (per case, default 2), CORRAL_BENCH_CLIENTS
 # (default 1,2), CORRAL_BENCH_OPS (default stat,mkdir,write,rename),
 # CORRAL_BENCH_PIN=1 (client i and its server process on CPU i),
+# CORRAL_BENCH_ROUNDS (rounds per row, 1-9, default 3),
 # CORRAL_BENCH_STRICT=1 (exit 1 when a target is missed).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,6 +35,7 @@ echo "# corral-helper $(git -C "$top" describe --always --dirty 2>/dev/null || e
 opts=()
 [ "${CORRAL_BENCH_STRICT:-0}" = 1 ] && opts+=(--strict)
 [ "${CORRAL_BENCH_PIN:-0}" = 1 ] && opts+=(--pin "$HELPER_PID")
+[ -n "${CORRAL_BENCH_ROUNDS:-}" ] && opts+=(--rounds "$CORRAL_BENCH_ROUNDS")
 "$build/bench/bench-fsops" --socket "$SOCK" --project "$project" \
 	--home "$T/homes/$project" --dir "$T/run" --seconds "$seconds" \
 	--clients "$clients" --ops "${CORRAL_BENCH_OPS:-stat,mkdir,write,rename}" \
