@@ -156,6 +156,26 @@ build_rpm() {
 }
 deb_phase() { bash "$top/tests/pkg/deb-install.sh" "$1" "$(ls "$pkg"/deb/corral_*_*.deb)" "$pkg/state"; }
 
+# The helper makes "corral", the parent of every project's cgroup (v2, or
+# each v1 hierarchy it uses), and keeps it, as systemd keeps a slice.  The
+# tests remove their projects' cgroups; the parents this run made are
+# removed at the end (rmdir: only if empty), those there before are not.
+cg_parents() {
+	local d
+	for d in /sys/fs/cgroup/corral /sys/fs/cgroup/{pids,memory,cpu,cpuacct}/corral; do
+		[ -d "$d" ] && realpath "$d"
+	done | sort -u
+}
+cg_tidy() {
+	local d
+	for d in $(cg_parents); do
+		grep -qxF "$d" <<<"$cg_before" && continue
+		rmdir "$d" 2>/dev/null ||
+			echo "== note: $d was made by this run and is not empty: left in place"
+	done
+}
+cg_before=$(cg_parents)
+
 install_deps || exit 1
 mkdir -p "$logs"
 stage bootstrap autoreconf -fi || { echo "0 passed, 1 failed"; exit 1; }
@@ -184,6 +204,7 @@ if stage deb-build build_deb; then
 	stage deb-purge deb_phase purge
 fi
 stage rpm-build build_rpm
+cg_tidy
 
 [ -n "$failures" ] && echo "failed:$failures"
 echo "$passed passed, $failed failed, $skipped skipped"
