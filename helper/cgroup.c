@@ -335,7 +335,7 @@ pid_t cg_init_pid(const char *id)
 
 /* Whether pid is in the project's cgroup (its pids hierarchy on v1), as
  * /proc/<pid>/cgroup says from the host's cgroup namespace. */
-int cg_member(const char *id, pid_t pid)
+static int cg_member(const char *id, pid_t pid)
 {
 	char path[64], buf[4096], want[80];
 
@@ -346,19 +346,30 @@ int cg_member(const char *id, pid_t pid)
 }
 
 /*
- * SIGKILL to pid, but only if it is still in the project's cgroup: a
- * pidfd is taken first, then its cgroup checked.  If the pid was reused
- * by another process before the pidfd, the check sees that process's
- * cgroup and nothing is sent; if after, the pidfd still names ours.
+ * A pidfd for pid, only if pid is in the project's cgroup: the pidfd is
+ * taken first, then the cgroup checked.  If the pid was reused by another
+ * process before the pidfd, the check sees that process's cgroup and -1
+ * is returned; if after, the pidfd still names ours.
  */
-static void kill_member(const char *id, pid_t pid)
+int cg_hold_member(const char *id, pid_t pid)
 {
 	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
 
+	if (fd >= 0 && !cg_member(id, pid)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* SIGKILL to pid, but only if it is still in the project's cgroup. */
+static void kill_member(const char *id, pid_t pid)
+{
+	int fd = cg_hold_member(id, pid);
+
 	if (fd < 0)
 		return;
-	if (cg_member(id, pid))
-		syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0);
+	syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0);
 	close(fd);
 }
 

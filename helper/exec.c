@@ -41,7 +41,6 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <termios.h>
@@ -53,11 +52,6 @@
 #ifndef TIOCGPTPEER
 #define TIOCGPTPEER _IO('T', 0x41)
 #endif
-
-static int pidfd_open_(pid_t pid)
-{
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-}
 
 /* Whether the process of pidfd has not ended. */
 static int alive(int pidfd)
@@ -99,14 +93,11 @@ static int open_ptmx(pid_t init, struct life_err *e)
 static int open_pty(pid_t init, struct life_req *r, int *master, int *slave,
 		    struct life_err *e)
 {
-	int pidfd = pidfd_open_(init), err;
+	int pidfd = cg_hold_member(r->project, init), err;
 
 	*master = *slave = -1;
-	if (pidfd < 0 || !cg_member(r->project, init)) {
-		if (pidfd >= 0)
-			close(pidfd);
+	if (pidfd < 0)
 		return life_fail(e, ESRCH, "project is not running");
-	}
 	*master = open_ptmx(init, e);
 	if (*master >= 0 && !alive(pidfd)) {
 		close(*master);

@@ -32,7 +32,8 @@ int cg_attach_self(const char *id);
 int cg_procs(const char *id, pid_t *out, int max);
 int cg_exists(const char *id);
 pid_t cg_init_pid(const char *id);
-int cg_member(const char *id, pid_t pid);
+/* A pidfd of pid if it is in the project's cgroup, else -1. */
+int cg_hold_member(const char *id, pid_t pid);
 int cg_kill_all(const char *id, int timeout_ms);
 int cg_remove(const char *id);
 void cg_stats(const char *id, uint32_t *pids, uint64_t *mem, uint64_t *cpu);
