@@ -159,7 +159,8 @@ deb_phase() { bash "$top/tests/pkg/deb-install.sh" "$1" "$(ls "$pkg"/deb/corral_
 # The helper makes "corral", the parent of every project's cgroup (v2, or
 # each v1 hierarchy it uses), and keeps it, as systemd keeps a slice.  The
 # tests remove their projects' cgroups; the parents this run made are
-# removed at the end (rmdir: only if empty), those there before are not.
+# removed at the end (rmdir: only if empty), those there before are not
+# (but the .deb's purge removes every empty one, as its postrm says).
 cg_parents() {
 	local d
 	for d in /sys/fs/cgroup/corral /sys/fs/cgroup/{pids,memory,cpu,cpuacct}/corral; do

@@ -6,10 +6,11 @@
 #   run      the installed helper started by hand as the README says,
 #            corralctl as root and as the corral user; spawn mode with the
 #            exact commands of README.Debian, then undone
-#   purge    apt-get purge; everything the package installed is gone and
-#            nothing else changed; then the test's own leftovers (the
-#            corral user and group if it made them, the project it
-#            created) are removed, so the machine is as it was found
+#   purge    apt-get purge; everything the package installed is gone, so
+#            are the helper's empty parent cgroups, and nothing else
+#            changed; then the test's own leftovers (the corral user and
+#            group if it made them, the project it created) are removed,
+#            so the machine is as it was found
 # STATE is a directory kept between the phases (snapshots, lists).  Only
 # processes this script starts are signalled.  Exit 0 pass, 1 fail, 77 skip.
 set -u
@@ -32,6 +33,16 @@ snapshot() {
 as_corral() { setpriv --reuid=corral --regid=corral --clear-groups "$@"; }
 mode_of() { stat -c '%a %U %G' "$1" 2>&1; }
 PROJECT_FILE="$state/project"
+
+# The helper's "corral" parent cgroups (v2, each v1 hierarchy) that hold
+# no project's cgroup: what the purge is to remove.
+cg_empty_parents() {
+	local d
+	for d in /sys/fs/cgroup/corral /sys/fs/cgroup/{pids,memory,cpu,cpuacct}/corral; do
+		[ -d "$d" ] || continue
+		find "$d" -mindepth 1 -maxdepth 1 -type d | grep -q . || realpath "$d"
+	done | sort -u
+}
 
 phase_install() {
 	# no state: a later purge phase then leaves any installed corral alone
@@ -246,8 +257,9 @@ hello from the package test"
 
 phase_purge() {
 	[ -f "$state/before.list" ] || skip "the install phase did not run"
-	local id ids gone=1
+	local id ids gone=1 cg parents
 	ids=$(cat "$PROJECT_FILE" 2>/dev/null)
+	parents=$(cg_empty_parents)
 	if apt-get purge -y -q corral > "$state/apt-purge.log" 2>&1; then
 		ok "apt-get purge corral"
 	else
@@ -262,6 +274,13 @@ phase_purge() {
 	check "every file it installed is gone" test $gone = 1
 	check "/etc/corral is gone" test ! -e /etc/corral
 	check "/run/corral is gone" test ! -e /run/corral
+	if [ -n "$parents" ]; then
+		for cg in $parents; do
+			check "the helper's empty parent cgroup is gone: $cg" test ! -e "$cg"
+		done
+	else
+		echo "# no empty 'corral' parent cgroup before the purge: nothing to check"
+	fi
 	check "the socket unit is no longer enabled" test ! -L /etc/systemd/system/sockets.target.wants/corral-helper.socket
 	for id in $ids; do
 		check "project data stays (home_root is never purged): $id" test -d "/srv/corral/projects/$id"
