@@ -18,8 +18,6 @@ build=$(mkdir -p "${1:-$top/_build-bench}" && cd "${1:-$top/_build-bench}" && pw
 seconds=${CORRAL_BENCH_SECONDS:-2}
 clients=${CORRAL_BENCH_CLIENTS:-1,2}
 
-log=${CORRAL_BENCH_AUDIT_LOG:-}
-
 . "$top/bench/lib.sh"
 bench_need_root run-bench.sh
 bench_build run-bench.sh helper/corral-helper frontend/corralctl bench/bench-fsops
@@ -27,7 +25,7 @@ bench_build run-bench.sh helper/corral-helper frontend/corralctl bench/bench-fso
 export top_srcdir="$top" top_builddir="$build"
 . "$top/tests/integration/lib.sh"
 make_world
-log=${log:-$T/helper.log}
+log=${CORRAL_BENCH_AUDIT_LOG:-$T/helper.log}
 start_helper "$log" || { echo "run-bench.sh: the helper did not start" >&2; exit 2; }
 
 project=be7c0000-0000-4000-8000-000000000001
